@@ -1,0 +1,164 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConfigError, MissingKeyError, Results, estimateRun, loadConfig, runBenchmark, type RunSummary } from '../core';
+import { int, table, truncate, usd, duration } from './format';
+import { progressReporter } from './progress';
+
+/** Exit codes: 0 ok, 1 run finished with failures, 2 bad input, 3 missing key, 130 interrupted. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, missingKey: 3, interrupted: 130 } as const;
+
+export interface Io {
+  out: NodeJS.WriteStream;
+  err: NodeJS.WriteStream;
+}
+
+export interface RunFlags {
+  generators?: string;
+  settings?: string;
+  retryFailed?: boolean;
+  json?: boolean;
+}
+
+const list = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+
+export async function runCommand(configFile: string, flags: RunFlags, io: Io): Promise<number> {
+  const config = loadConfig(configFile);
+  const stop = new AbortController();
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      io.err.write('\nstopping: no new requests; waiting for the ones in flight (Ctrl-C again to abort them)\n');
+      stop.abort();
+    } else abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const summary = await runBenchmark(config, {
+      signal: abort.signal,
+      stopSignal: stop.signal,
+      only: { generators: list(flags.generators), settings: list(flags.settings) },
+      retryFailed: flags.retryFailed,
+      onEvent: flags.json ? undefined : progressReporter(io.err),
+    });
+    if (flags.json) io.out.write(JSON.stringify(summary) + '\n');
+    else io.out.write(summaryText(summary) + '\n');
+    if (summary.status === 'cancelled') return EXIT.interrupted;
+    return summary.status === 'completed' ? EXIT.ok : EXIT.failed;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+export function summaryText(s: RunSummary): string {
+  const rows = s.datasets.map((d) => [d.generator, d.setting, d.status, `${d.valid}/${d.target}`, d.failed, d.attempts, int(d.usage.inputTokens + d.usage.outputTokens), usd(d.costUsd)]);
+  const lines = [
+    table(['generator', 'setting', 'status', 'valid', 'failed', 'requests', 'tokens', 'cost'], rows),
+    '',
+    `run "${s.run}" ${s.status} in ${duration(s.elapsedMs)}: ${int(s.usage.inputTokens)} input + ${int(s.usage.outputTokens)} output tokens, ${usd(s.costUsd)}`,
+    `results: ${s.resultsDir}`,
+  ];
+  const errors = s.datasets.filter((d) => d.error).map((d) => `  ${d.id}: ${d.error}`);
+  if (errors.length) lines.push('errors:', ...errors);
+  const reasons = new Map<string, number>();
+  for (const d of s.datasets) for (const r of d.reasons) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + r.count);
+  if (reasons.size) lines.push(`failure reasons: ${[...reasons].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ×${n}`).join(', ')}`);
+  return lines.join('\n');
+}
+
+export async function estimateCommand(configFile: string, flags: RunFlags, io: Io): Promise<number> {
+  const config = loadConfig(configFile);
+  const est = await estimateRun(config, { generators: list(flags.generators), settings: list(flags.settings) });
+  if (flags.json) {
+    io.out.write(JSON.stringify(est) + '\n');
+    return EXIT.ok;
+  }
+  const rows = est.datasets.map((d) => [d.generator, d.setting, int(d.requests), int(d.inputTokens), int(d.outputTokens), d.priced ? usd(d.costUsd) : 'unpriced', d.priced ? usd(d.maxCostUsd) : '-', d.batch ? 'batch' : '']);
+  io.out.write(table(['generator', 'setting', 'requests', 'input tok', 'output tok', 'expected', 'max', ''], rows) + '\n\n');
+  io.out.write(`expected total ${usd(est.costUsd)} (assumes ${est.attemptsPerSlot} attempts per slot; outputs as long as the seed examples)\n`);
+  io.out.write(`upper bound ${usd(est.maxCostUsd)} (every output at max_tokens, no retries)\n`);
+  if (est.unpriced.length) io.out.write(`no price known for ${est.unpriced.join(', ')}: add them under "prices" in the config\n`);
+  return EXIT.ok;
+}
+
+/** The results directory from --results, --config, or ./.agorabench. */
+export function resultsDir(opts: { results?: string; config?: string }): string {
+  if (opts.results) return path.resolve(opts.results);
+  if (opts.config) return loadConfig(opts.config).resultsDir;
+  return path.resolve('.agorabench');
+}
+
+export async function listCommand(opts: { results?: string; config?: string; json?: boolean }, io: Io): Promise<number> {
+  const dir = resultsDir(opts);
+  const results = new Results(dir);
+  const [runs, datasets] = [await results.index.runs(), await results.index.datasets()];
+  if (opts.json) {
+    io.out.write(JSON.stringify({ resultsDir: dir, runs, datasets }) + '\n');
+    return EXIT.ok;
+  }
+  if (!runs.length) {
+    io.out.write(`no runs in ${dir}${fs.existsSync(dir) ? '' : ' (the folder does not exist)'}\n`);
+    return EXIT.ok;
+  }
+  for (const r of runs) {
+    io.out.write(`run ${r.name} — ${r.status}, updated ${r.updatedAt} (${r.configFile})\n`);
+    const rows = datasets.filter((d) => d.run === r.name).map((d) => [d.id, d.status, `${d.valid}/${d.target}`, d.failed, int(d.inputTokens + d.outputTokens), usd(d.costUsd)]);
+    io.out.write(table(['dataset', 'status', 'valid', 'failed', 'tokens', 'cost'], rows).replace(/^/gm, '  ') + '\n\n');
+  }
+  return EXIT.ok;
+}
+
+export async function showCommand(id: string, opts: { results?: string; config?: string; json?: boolean; failed?: boolean; limit?: string; after?: string }, io: Io): Promise<number> {
+  const results = new Results(resultsDir(opts));
+  const row = await results.findDataset(id);
+  if (!row) {
+    const ids = (await results.index.datasets()).map((d) => d.id);
+    io.err.write(`no dataset "${id}" in ${results.dir}${ids.length ? `; known: ${ids.slice(0, 10).join(', ')}` : ''}\n`);
+    return EXIT.usage;
+  }
+  const store = await results.openDataset(row);
+  try {
+    const rows = store.listInstances({ status: opts.failed ? 'failed' : undefined, afterSlot: opts.after ? Number(opts.after) : undefined, limit: Number(opts.limit ?? 20) });
+    if (opts.json) {
+      for (const r of rows) io.out.write(JSON.stringify(r) + '\n');
+      return EXIT.ok;
+    }
+    const t = store.totals();
+    io.out.write(`${row.id}: ${row.model} on ${row.setting} — ${t.valid} valid, ${t.failed} failed of ${row.target}, ${t.attempts} requests, ${usd(t.costUsd)}\n`);
+    const reasons = store.reasonCounts();
+    if (reasons.length) io.out.write(`failure reasons: ${reasons.map((r) => `${r.reason} ×${r.count}`).join(', ')}\n`);
+    io.out.write('\n');
+    for (const r of rows) {
+      io.out.write(`#${r.slot} ${r.status} (${r.attempts} attempt${r.attempts > 1 ? 's' : ''}, ${int(r.usage.inputTokens + r.usage.outputTokens)} tokens)\n`);
+      if (r.status === 'valid') {
+        io.out.write(`  instruction: ${truncate(r.instruction, 160)}\n  response:    ${truncate(r.response, 160)}\n`);
+      } else {
+        for (const reason of r.reasons.slice(-3)) io.out.write(`  ${truncate(reason, 160)}\n`);
+      }
+    }
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Turns the engine's typed errors into a clear message and an exit code. */
+export function reportError(e: unknown, io: Io): number {
+  if (e instanceof ConfigError) {
+    io.err.write(`error: invalid config\n${e.message}\n`);
+    return EXIT.usage;
+  }
+  if (e instanceof MissingKeyError) {
+    io.err.write(`error: ${e.message}\n`);
+    return EXIT.missingKey;
+  }
+  if (e instanceof Error && (e.name === 'DataError' || e.name === 'AgoraError')) {
+    io.err.write(`error: ${e.message}\n`);
+    return EXIT.usage;
+  }
+  io.err.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  return EXIT.failed;
+}

@@ -1,0 +1,54 @@
+import { Command } from 'commander';
+import { EXIT, estimateCommand, listCommand, reportError, runCommand, showCommand, type Io } from './commands';
+
+const io: Io = { out: process.stdout, err: process.stderr };
+
+/** `agorabench` — the command line over the same engine as the VS Code extension. */
+function program(): Command {
+  const p = new Command('agorabench').description('Evaluate language models as synthetic data generators (AgoraBench).').showHelpAfterError();
+  p.command('run')
+    .description('generate every dataset of a config (resumes a run of the same name)')
+    .argument('<config>', 'a *.agorabench.json file')
+    .option('--generators <ids>', 'only these generators (comma-separated ids)')
+    .option('--settings <keys>', 'only these settings (comma-separated method.domain)')
+    .option('--retry-failed', 'give slots that failed every attempt another round')
+    .option('--json', 'print the run summary as JSON')
+    .action(async (config: string, flags) => exit(await runCommand(config, flags, io)));
+  p.command('estimate')
+    .description('estimate requests, tokens and cost of a config before running it')
+    .argument('<config>', 'a *.agorabench.json file')
+    .option('--generators <ids>', 'only these generators')
+    .option('--settings <keys>', 'only these settings')
+    .option('--json', 'print JSON')
+    .action(async (config: string, flags) => exit(await estimateCommand(config, flags, io)));
+  p.command('list')
+    .description('list runs and datasets')
+    .option('--config <file>', 'use the results directory of this config')
+    .option('--results <dir>', 'results directory (default ./.agorabench)')
+    .option('--json', 'print JSON')
+    .action(async (opts) => exit(await listCommand(opts, io)));
+  p.command('show')
+    .description("show a dataset's instances")
+    .argument('<dataset>', 'dataset id (see `agorabench list`)')
+    .option('--config <file>', 'use the results directory of this config')
+    .option('--results <dir>', 'results directory (default ./.agorabench)')
+    .option('--failed', 'only slots that failed every attempt')
+    .option('--limit <n>', 'rows to show', '20')
+    .option('--after <slot>', 'start after this slot (paging)')
+    .option('--json', 'print one JSON object per instance')
+    .action(async (id: string, opts) => exit(await showCommand(id, opts, io)));
+  return p;
+}
+
+function exit(code: number): void {
+  process.exitCode = code;
+}
+
+program()
+  .parseAsync(process.argv)
+  .catch((e: unknown) => {
+    process.exitCode = reportError(e, io);
+  })
+  .finally(() => {
+    if (process.exitCode === undefined) process.exitCode = EXIT.ok;
+  });

@@ -1,0 +1,196 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { ConfigError, type ConfigProblem } from '../errors';
+import { parseSettingKey, type SettingKey } from '../types';
+import { assetPath } from '../util/assets';
+import { parseLocated, type LocatedJson } from '../util/jsonLocate';
+import { DEFAULT_GENERATION, DEFAULT_KEY_ENV, DEFAULT_LIMITS, DEFAULT_SYSTEM_PROMPT, PAPER_SAMPLING, defaultPlaceholders, defaultTemplateName } from './defaults';
+import { DEFAULT_FIRST_WORDS, DEFAULT_THEMES } from '../generation/themes';
+import type { GeneratorConfig, PriceOverride, Provider, RunConfig, SeedSource, SettingConfig } from './types';
+
+let validator: ValidateFunction | undefined;
+
+/** The one JSON Schema that both this loader and VS Code (contributes.jsonValidation) use. */
+export function schemaValidator(): ValidateFunction {
+  if (!validator) {
+    const schema = JSON.parse(fs.readFileSync(assetPath('schemas', 'agorabench.schema.json'), 'utf8')) as object;
+    validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
+  }
+  return validator;
+}
+
+/** Reads and validates a `*.agorabench.json` file; throws ConfigError naming file, line and JSON pointer. */
+export function loadConfig(file: string): RunConfig {
+  const abs = path.resolve(file);
+  let text: string;
+  try {
+    text = fs.readFileSync(abs, 'utf8');
+  } catch (e) {
+    throw new ConfigError(abs, [{ pointer: '', message: `cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, line: 1, column: 1 }]);
+  }
+  return parseConfig(abs, text);
+}
+
+export function parseConfig(file: string, text: string): RunConfig {
+  const json = parseLocated(text);
+  if (json.syntaxErrors.length) {
+    throw new ConfigError(file, json.syntaxErrors.map((e) => ({ pointer: '', message: `invalid JSON: ${e.message}`, line: e.line, column: e.column })));
+  }
+  const validate = schemaValidator();
+  if (!validate(json.value)) throw new ConfigError(file, schemaProblems(validate.errors ?? [], json));
+  const raw = json.value as RawConfig;
+  const problems: ConfigProblem[] = [];
+  const at = (pointer: string, message: string) => problems.push({ pointer, message, ...json.locate(pointer) });
+  const cfg = resolve(file, raw, at);
+  if (problems.length) throw new ConfigError(file, problems);
+  return cfg;
+}
+
+interface RawGenerator {
+  id?: string;
+  provider: Provider;
+  model: string;
+  baseURL?: string | string[];
+  apiKeyEnv?: string;
+  sampling?: Partial<GeneratorConfig['sampling']>;
+  limits?: { concurrency?: number; rpm?: number; tpm?: number; maxTransportRetries?: number };
+  timeoutMs?: number;
+  batch?: boolean;
+}
+interface RawSetting {
+  setting: SettingKey;
+  seeds: string | SeedSource;
+  instances?: number;
+  template?: string;
+  systemPrompt?: string;
+  placeholders?: Partial<SettingConfig['placeholders']>;
+  themes?: string[];
+  firstWords?: string[];
+}
+interface RawConfig {
+  name: string;
+  resultsDir?: string;
+  dataDir?: string;
+  seed?: number;
+  generators: RawGenerator[];
+  settings: RawSetting[];
+  generation?: Partial<typeof DEFAULT_GENERATION> & { systemPrompt?: string };
+  prices?: Record<string, PriceOverride>;
+}
+
+function resolve(file: string, raw: RawConfig, at: (pointer: string, message: string) => void): RunConfig {
+  const dir = path.dirname(file);
+  const gen = { ...DEFAULT_GENERATION, ...raw.generation };
+  if (gen.demonstrationsFromSeed > gen.demonstrations) {
+    at('/generation/demonstrationsFromSeed', `must not exceed generation.demonstrations (${gen.demonstrations})`);
+  }
+  const ids = new Set<string>();
+  const generators = raw.generators.map((g, i): GeneratorConfig => {
+    const id = g.id ?? g.model.replace(/[^A-Za-z0-9._-]+/g, '_');
+    if (ids.has(id)) at(`/generators/${i}${g.id ? '/id' : '/model'}`, `generator id "${id}" is used twice; give one of them an "id"`);
+    ids.add(id);
+    const baseURLs = g.baseURL === undefined ? undefined : Array.isArray(g.baseURL) ? g.baseURL : [g.baseURL];
+    if (g.provider === 'openai-compatible' && !baseURLs) at(`/generators/${i}`, 'provider "openai-compatible" needs a "baseURL"');
+    for (const [j, u] of (baseURLs ?? []).entries()) {
+      if (!/^https?:\/\/[^\s]+$/.test(u)) at(`/generators/${i}/baseURL${Array.isArray(g.baseURL) ? `/${j}` : ''}`, `"${u}" is not an http(s) URL`);
+    }
+    return {
+      id,
+      provider: g.provider,
+      model: g.model,
+      baseURLs,
+      apiKeyEnv: g.apiKeyEnv ?? DEFAULT_KEY_ENV[g.provider],
+      sampling: { ...PAPER_SAMPLING, ...g.sampling },
+      limits: {
+        concurrency: g.limits?.concurrency ?? DEFAULT_LIMITS.concurrency,
+        rpm: g.limits?.rpm,
+        tpm: g.limits?.tpm,
+        maxTransportRetries: g.limits?.maxTransportRetries ?? DEFAULT_LIMITS.maxTransportRetries,
+      },
+      timeoutMs: g.timeoutMs ?? 600_000,
+      batch: g.batch ?? false,
+    };
+  });
+  const seen = new Set<string>();
+  const settings = raw.settings.map((s, i): SettingConfig => {
+    if (seen.has(s.setting)) at(`/settings/${i}/setting`, `setting "${s.setting}" is listed twice`);
+    seen.add(s.setting);
+    const { method, domain } = parseSettingKey(s.setting) ?? { method: 'instance_generation', domain: 'math' };
+    const seeds: SeedSource = typeof s.seeds === 'string' ? { path: s.seeds } : { ...s.seeds };
+    if (seeds.path) {
+      seeds.path = path.resolve(dir, seeds.path);
+      if (!fs.existsSync(seeds.path)) at(`/settings/${i}/seeds${typeof s.seeds === 'string' ? '' : '/path'}`, `seed file not found: ${seeds.path}`);
+    }
+    const template = s.template ? path.resolve(dir, s.template) : assetPath('prompts', defaultTemplateName(method, domain));
+    if (!fs.existsSync(template)) at(`/settings/${i}/template`, `template file not found: ${template}`);
+    return {
+      key: s.setting,
+      method,
+      domain,
+      seeds,
+      instances: s.instances ?? gen.instancesPerSetting,
+      template,
+      systemPrompt: s.systemPrompt ?? gen.systemPrompt ?? DEFAULT_SYSTEM_PROMPT,
+      placeholders: { ...defaultPlaceholders(method), ...s.placeholders },
+      themes: s.themes ?? DEFAULT_THEMES[domain],
+      firstWords: s.firstWords ?? DEFAULT_FIRST_WORDS,
+    };
+  });
+  return {
+    file,
+    name: raw.name,
+    resultsDir: path.resolve(dir, raw.resultsDir ?? '.agorabench'),
+    dataDir: raw.dataDir ? path.resolve(dir, raw.dataDir) : undefined,
+    seed: raw.seed ?? 42,
+    generators,
+    settings,
+    generation: {
+      demonstrations: gen.demonstrations,
+      demonstrationsFromSeed: gen.demonstrationsFromSeed,
+      maxRetries: gen.maxRetries,
+      maxInstanceTokens: gen.maxInstanceTokens,
+      checkpointSeconds: gen.checkpointSeconds,
+    },
+    prices: raw.prices ?? {},
+  };
+}
+
+/** Turns Ajv's errors into located, readable problems, dropping the noise of failed oneOf branches. */
+function schemaProblems(errors: ErrorObject[], json: LocatedJson): ConfigProblem[] {
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const e of errors) byPath.set(e.instancePath, [...(byPath.get(e.instancePath) ?? []), e]);
+  const deeper = (p: string) => errors.some((e) => e.instancePath.startsWith(p + '/') && e.keyword !== 'oneOf');
+  const out: ConfigProblem[] = [];
+  const seen = new Set<string>();
+  for (const [p, list] of byPath) {
+    let keep = list.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf');
+    // a value that failed every branch of a oneOf: report the branch closest to what was written
+    if (keep.some((e) => e.keyword !== 'type') || deeper(p)) keep = keep.filter((e) => e.keyword !== 'type');
+    if (!keep.length && !deeper(p)) keep = list.slice(0, 1);
+    for (const e of keep) {
+      const { pointer, message } = describe(e);
+      const k = `${pointer}\u0000${message}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push({ pointer, message, ...json.locate(pointer, e.keyword === 'additionalProperties') });
+    }
+  }
+  return out;
+}
+
+function describe(e: ErrorObject): { pointer: string; message: string } {
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return { pointer: e.instancePath, message: `missing required field "${String(params.missingProperty)}"` };
+    case 'additionalProperties':
+      return { pointer: `${e.instancePath}/${String(params.additionalProperty)}`, message: `unknown field "${String(params.additionalProperty)}"` };
+    case 'enum':
+      return { pointer: e.instancePath, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'oneOf':
+      return { pointer: e.instancePath, message: 'must be either a file path or an object with exactly one of "path", "url" or "hf"' };
+    default:
+      return { pointer: e.instancePath, message: e.message ?? e.keyword };
+  }
+}

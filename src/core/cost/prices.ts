@@ -1,0 +1,51 @@
+import type { PriceOverride } from '../config/types';
+import type { Usage } from '../types';
+
+/** USD per 1M tokens. */
+export interface Price {
+  input: number;
+  output: number;
+  /** Fraction taken off for batch requests (OpenAI Batch and Anthropic Message Batches: 0.5). */
+  batchDiscount: number;
+  /** Where the figure comes from. */
+  source: string;
+}
+
+/**
+ * List prices of the paper's generators (USD per 1M tokens, as published by each provider;
+ * Llama models at Together AI's serverless prices). Matched by longest model-name prefix;
+ * a config's `prices` overrides any entry.
+ */
+export const PRICE_TABLE: Record<string, Price> = {
+  'gpt-4o-mini': { input: 0.15, output: 0.6, batchDiscount: 0.5, source: 'OpenAI list price' },
+  'gpt-4o': { input: 2.5, output: 10, batchDiscount: 0.5, source: 'OpenAI list price (gpt-4o-2024-08-06)' },
+  'gpt-4.1-mini': { input: 0.4, output: 1.6, batchDiscount: 0.5, source: 'OpenAI list price' },
+  'gpt-4.1': { input: 2, output: 8, batchDiscount: 0.5, source: 'OpenAI list price' },
+  'claude-3-5-sonnet': { input: 3, output: 15, batchDiscount: 0.5, source: 'Anthropic list price' },
+  'claude-3-5-haiku': { input: 0.8, output: 4, batchDiscount: 0.5, source: 'Anthropic list price' },
+  'claude-3-haiku': { input: 0.25, output: 1.25, batchDiscount: 0.5, source: 'Anthropic list price' },
+  'meta-llama/Meta-Llama-3.1-405B-Instruct': { input: 3.5, output: 3.5, batchDiscount: 0, source: 'Together AI serverless price' },
+  'meta-llama/Meta-Llama-3.1-70B-Instruct': { input: 0.88, output: 0.88, batchDiscount: 0, source: 'Together AI serverless price' },
+  'meta-llama/Meta-Llama-3.1-8B-Instruct': { input: 0.18, output: 0.18, batchDiscount: 0, source: 'Together AI serverless price' },
+};
+
+/** Prices for one run: the table plus the config's overrides. */
+export class PriceBook {
+  constructor(private readonly overrides: Record<string, PriceOverride> = {}) {}
+
+  /** The price of a model, or undefined when neither the config nor the table knows it. */
+  lookup(model: string): Price | undefined {
+    const o = this.overrides[model];
+    if (o) return { input: o.input, output: o.output, batchDiscount: o.batchDiscount ?? 0, source: 'config' };
+    let best: string | undefined;
+    for (const k of Object.keys(PRICE_TABLE)) if (model.startsWith(k) && (!best || k.length > best.length)) best = k;
+    return best ? PRICE_TABLE[best] : undefined;
+  }
+
+  cost(model: string, usage: Usage, batch = false): number {
+    const p = this.lookup(model);
+    if (!p) return 0;
+    const usd = (usage.inputTokens * p.input + usage.outputTokens * p.output) / 1e6;
+    return batch ? usd * (1 - p.batchDiscount) : usd;
+  }
+}

@@ -1,0 +1,161 @@
+import { CancelledError } from '../errors';
+import { TransportError, type ChatClient, type ChatRequest, type ChatResponse } from '../providers/types';
+import { sleep } from '../util/sleep';
+import { RateLimiter } from './rateLimiter';
+
+export interface PoolOptions {
+  /** Requests in flight at once, per endpoint. */
+  concurrency: number;
+  rpm?: number;
+  tpm?: number;
+  /** Extra tries of one request after 429, 5xx, timeouts and connection errors. */
+  maxTransportRetries: number;
+  /** Back-off base and cap in ms (exponential with full jitter). */
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  random?: () => number;
+}
+
+/** A request that failed every transport try; `reasons` lists each failure. */
+export class TransportFailure extends Error {
+  constructor(
+    readonly reasons: string[],
+    /** True when no request to this generator can succeed (authentication refused, model not found). */
+    readonly fatal = false,
+  ) {
+    super(reasons[reasons.length - 1] ?? 'transport failure');
+    this.name = 'TransportFailure';
+  }
+}
+
+interface Endpoint {
+  client: ChatClient;
+  outstanding: number;
+  /** No request starts on this endpoint before this time (after a 429). */
+  pausedUntil: number;
+}
+
+export interface PoolResult {
+  response: ChatResponse;
+  endpoint: string;
+  /** Failed tries before the one that succeeded. */
+  retries: string[];
+}
+
+/**
+ * Sends one generator's requests over its endpoints (several base URLs = vLLM replicas):
+ * shared RPM/TPM budgets, a concurrency limit per endpoint, least-outstanding balancing,
+ * retries with jittered exponential back-off on retryable failures, and a pause of the
+ * endpoint for `retry-after` when it answers 429, so all waiting requests back off together.
+ */
+export class EndpointPool {
+  private readonly endpoints: Endpoint[];
+  private readonly limiter: RateLimiter;
+  private waiters: (() => void)[] = [];
+  private readonly random: () => number;
+
+  constructor(
+    clients: ChatClient[],
+    private readonly opts: PoolOptions,
+  ) {
+    if (!clients.length) throw new Error('an endpoint pool needs at least one client');
+    this.endpoints = clients.map((client) => ({ client, outstanding: 0, pausedUntil: 0 }));
+    this.limiter = new RateLimiter(opts.rpm, opts.tpm);
+    this.random = opts.random ?? Math.random;
+  }
+
+  /** Total requests the pool runs at once. */
+  get capacity(): number {
+    return this.endpoints.length * this.opts.concurrency;
+  }
+
+  get inFlight(): number {
+    return this.endpoints.reduce((n, e) => n + e.outstanding, 0);
+  }
+
+  async chat(req: ChatRequest, estimatedTokens: number, signal?: AbortSignal): Promise<PoolResult> {
+    const retries: string[] = [];
+    for (let attempt = 0; ; attempt++) {
+      await this.limiter.acquire(estimatedTokens, signal);
+      const ep = await this.takeEndpoint(signal);
+      try {
+        const response = await ep.client.chat({ ...req, signal });
+        this.limiter.refund(estimatedTokens - response.usage.inputTokens - response.usage.outputTokens);
+        return { response, endpoint: ep.client.baseURL, retries };
+      } catch (e) {
+        if (signal?.aborted) throw new CancelledError();
+        const err = e instanceof TransportError ? e : new TransportError('connection', String(e));
+        retries.push(`transport-${err.kind}: ${err.message} (${ep.client.baseURL})`);
+        if (!err.retryable || attempt >= this.opts.maxTransportRetries) {
+          throw new TransportFailure(retries, err.kind === 'auth' || err.status === 404);
+        }
+        const backoff = this.backoff(attempt);
+        if (err.kind === 'rate_limit') {
+          const wait = err.retryAfterMs ?? backoff;
+          ep.pausedUntil = Math.max(ep.pausedUntil, Date.now() + wait);
+        } else {
+          await sleep(backoff, signal);
+        }
+      } finally {
+        ep.outstanding--;
+        this.wakeOne();
+      }
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const base = this.opts.backoffBaseMs ?? 1000;
+    const cap = this.opts.backoffCapMs ?? 60_000;
+    return this.random() * Math.min(cap, base * 2 ** attempt);
+  }
+
+  /** The free endpoint with the fewest outstanding requests; waits while all are full or paused. */
+  private async takeEndpoint(signal?: AbortSignal): Promise<Endpoint> {
+    for (;;) {
+      if (signal?.aborted) throw new CancelledError();
+      const now = Date.now();
+      let best: Endpoint | undefined;
+      let soonest = Infinity;
+      for (const e of this.endpoints) {
+        if (e.pausedUntil > now) {
+          soonest = Math.min(soonest, e.pausedUntil);
+          continue;
+        }
+        if (e.outstanding < this.opts.concurrency && (!best || e.outstanding < best.outstanding)) best = e;
+      }
+      if (best) {
+        best.outstanding++;
+        return best;
+      }
+      await this.waitForChange(soonest === Infinity ? undefined : soonest - now, signal);
+    }
+  }
+
+  private waitForChange(timeoutMs: number | undefined, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = () => {
+        if (timer) clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        this.waiters = this.waiters.filter((w) => w !== done);
+        if (timer) clearTimeout(timer);
+        reject(new CancelledError());
+      };
+      this.waiters.push(done);
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          this.waiters = this.waiters.filter((w) => w !== done);
+          done();
+        }, Math.max(1, timeoutMs));
+      }
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private wakeOne(): void {
+    this.waiters.shift()?.();
+  }
+}

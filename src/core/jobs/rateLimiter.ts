@@ -1,0 +1,102 @@
+import { CancelledError } from '../errors';
+
+interface Waiter {
+  tokens: number;
+  resolve: () => void;
+  reject: (e: Error) => void;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+/**
+ * Requests-per-minute and tokens-per-minute budgets as continuously refilled buckets.
+ * The request bucket holds a single request, so requests are paced evenly (60/rpm seconds
+ * apart) and never exceed the limit in any rolling minute, which is how providers count.
+ * Waiters are served first come, first served.
+ */
+export class RateLimiter {
+  private requests: number;
+  private tokens: number;
+  private last: number;
+  private queue: Waiter[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly rpm: number | undefined,
+    private readonly tpm: number | undefined,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.requests = 1;
+    this.tokens = tpm ? tpm / 6 : 0;
+    this.last = this.now();
+  }
+
+  get limited(): boolean {
+    return Boolean(this.rpm || this.tpm);
+  }
+
+  /** Waits until one request of `tokens` estimated tokens fits both budgets, then takes it. */
+  acquire(tokens: number, signal?: AbortSignal): Promise<void> {
+    if (!this.limited) return Promise.resolve();
+    if (signal?.aborted) return Promise.reject(new CancelledError());
+    return new Promise((resolve, reject) => {
+      const w: Waiter = { tokens, resolve, reject, signal };
+      if (signal) {
+        w.onAbort = () => {
+          this.queue = this.queue.filter((q) => q !== w);
+          reject(new CancelledError());
+        };
+        signal.addEventListener('abort', w.onAbort, { once: true });
+      }
+      this.queue.push(w);
+      this.pump();
+    });
+  }
+
+  /** Returns tokens taken for an estimate larger than what the request really used. */
+  refund(tokens: number): void {
+    if (!this.tpm || tokens <= 0) return;
+    this.refill();
+    this.tokens = Math.min(this.tokenCapacity(0), this.tokens + tokens);
+    this.pump();
+  }
+
+  private tokenCapacity(request: number): number {
+    // one request larger than the bucket could never start: let it go once the bucket is full
+    return Math.max((this.tpm ?? 0) / 6, request);
+  }
+
+  private refill(): void {
+    const t = this.now();
+    const dt = (t - this.last) / 60_000;
+    this.last = t;
+    if (this.rpm) this.requests = Math.min(1, this.requests + dt * this.rpm);
+    if (this.tpm) this.tokens = Math.min(this.tokenCapacity(0), this.tokens + dt * this.tpm);
+  }
+
+  private pump(): void {
+    if (this.timer) return;
+    for (;;) {
+      const w = this.queue[0];
+      if (!w) return;
+      this.refill();
+      const needReq = this.rpm ? Math.max(0, 1 - this.requests) / this.rpm : 0;
+      const cap = this.tokenCapacity(w.tokens);
+      const want = Math.min(w.tokens, cap);
+      const needTok = this.tpm ? Math.max(0, want - this.tokens) / this.tpm : 0;
+      const waitMs = Math.max(needReq, needTok) * 60_000;
+      if (waitMs > 0.5) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.pump();
+        }, Math.ceil(waitMs));
+        return;
+      }
+      this.queue.shift();
+      if (this.rpm) this.requests -= 1;
+      if (this.tpm) this.tokens -= want;
+      if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
+      w.resolve();
+    }
+  }
+}

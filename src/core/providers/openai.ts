@@ -1,0 +1,52 @@
+import OpenAI from 'openai';
+import type { ChatClient, ChatRequest, ChatResponse } from './types';
+import { toTransportError } from './sdkErrors';
+
+/** Chat through the official `openai` SDK: OpenAI itself or any OpenAI-compatible server (vLLM, Ollama…). */
+export class OpenAIChatClient implements ChatClient {
+  private readonly client: OpenAI;
+  constructor(
+    readonly baseURL: string,
+    apiKey: string,
+    timeoutMs: number,
+  ) {
+    // retries happen in our scheduler, which shares back-off across requests and records every reason
+    this.client = new OpenAI({ apiKey, baseURL, timeout: timeoutMs, maxRetries: 0 });
+  }
+
+  /** The SDK client, for the batch API. */
+  get sdk(): OpenAI {
+    return this.client;
+  }
+
+  async chat(req: ChatRequest): Promise<ChatResponse> {
+    try {
+      const res = await this.client.chat.completions.create(openAIChatBody(req), { signal: req.signal });
+      return fromOpenAICompletion(res);
+    } catch (e) {
+      throw toTransportError(e);
+    }
+  }
+}
+
+export function openAIChatBody(req: ChatRequest): OpenAI.Chat.ChatCompletionCreateParamsNonStreaming {
+  return {
+    model: req.model,
+    messages: [{ role: 'system', content: req.system }, ...req.messages],
+    temperature: req.sampling.temperature,
+    top_p: req.sampling.top_p,
+    max_tokens: req.sampling.max_tokens,
+    ...(req.sampling.stop.length ? { stop: req.sampling.stop } : {}),
+  };
+}
+
+export function fromOpenAICompletion(res: OpenAI.Chat.ChatCompletion): ChatResponse {
+  const choice = res.choices[0];
+  const reason = choice?.finish_reason;
+  return {
+    text: choice?.message?.content ?? '',
+    finishReason: reason === 'length' ? 'length' : reason === 'stop' ? 'stop' : 'other',
+    usage: { inputTokens: res.usage?.prompt_tokens ?? 0, outputTokens: res.usage?.completion_tokens ?? 0 },
+    requestId: res.id,
+  };
+}

@@ -1,0 +1,72 @@
+import type { Sampling } from '../config/types';
+import type { Usage } from '../types';
+
+export interface ChatMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/** One chat request, provider-neutral. */
+export interface ChatRequest {
+  model: string;
+  system: string;
+  messages: ChatMessage[];
+  sampling: Sampling;
+  signal?: AbortSignal;
+}
+
+export interface ChatResponse {
+  text: string;
+  finishReason: 'stop' | 'length' | 'other';
+  usage: Usage;
+  /** Provider's request id, for support tickets. */
+  requestId?: string;
+}
+
+/** One client for one base URL of one provider. */
+export interface ChatClient {
+  readonly baseURL: string;
+  chat(req: ChatRequest): Promise<ChatResponse>;
+}
+
+export type TransportKind = 'rate_limit' | 'server' | 'timeout' | 'connection' | 'auth' | 'bad_request' | 'aborted';
+
+/** A request that failed before producing an output; `retryable` says whether another try may succeed. */
+export class TransportError extends Error {
+  constructor(
+    readonly kind: TransportKind,
+    message: string,
+    readonly status?: number,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'TransportError';
+  }
+  get retryable(): boolean {
+    return this.kind === 'rate_limit' || this.kind === 'server' || this.kind === 'timeout' || this.kind === 'connection';
+  }
+}
+
+/** Reads `retry-after-ms` / `retry-after` (seconds or HTTP date) from response headers. */
+export function retryAfterFrom(headers: Headers | Record<string, string | null | undefined> | undefined): number | undefined {
+  if (!headers) return undefined;
+  const get = (k: string) => (headers instanceof Headers ? headers.get(k) : headers[k]) ?? undefined;
+  const ms = Number(get('retry-after-ms'));
+  if (Number.isFinite(ms) && ms >= 0 && get('retry-after-ms') !== undefined) return ms;
+  const ra = get('retry-after');
+  if (ra === undefined) return undefined;
+  const secs = Number(ra);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const date = Date.parse(ra);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+/** Maps an HTTP status (and abort/timeout/connection failures) to a TransportError kind. */
+export function kindForStatus(status: number | undefined): TransportKind {
+  if (status === 429) return 'rate_limit';
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 408) return 'timeout';
+  if (status !== undefined && status >= 500) return 'server';
+  if (status === 409) return 'server'; // lock timeouts on OpenAI's side: worth another try
+  return 'bad_request';
+}

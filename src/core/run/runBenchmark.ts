@@ -1,0 +1,181 @@
+import { setMaxListeners } from 'node:events';
+import * as path from 'node:path';
+import { ResponseCache } from '../cache/responseCache';
+import type { GeneratorConfig, RunConfig } from '../config/types';
+import { PriceBook } from '../cost/prices';
+import { errorMessage } from '../errors';
+import { DatasetGenerator } from '../generation/datasetGenerator';
+import { EndpointPool } from '../jobs/endpointPool';
+import { chatClients } from '../providers/clients';
+import { DatasetStore } from '../store/datasetStore';
+import { IndexStore, type DatasetRow } from '../store/indexStore';
+import { addUsage, ZERO_USAGE } from '../types';
+import { resolveKeys } from './keys';
+import { cacheDirFor, planDatasets, prepareSettings, type PreparedSetting } from './prepare';
+import type { DatasetPlan, DatasetProgress, DatasetSummary, RunEvent, RunOptions, RunSummary } from './types';
+
+/** How many of one generator's datasets run at once: the next starts while the last one's tail finishes. */
+const DATASETS_PER_GENERATOR = 2;
+const INDEX_UPDATE_MS = 5000;
+
+/**
+ * Runs, or resumes, every dataset of a config: all generators in parallel, each through its own
+ * endpoint pool. Runs with the same name continue from their stores; nothing finished is redone.
+ */
+export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Promise<RunSummary> {
+  const t0 = Date.now();
+  // every request in flight listens on these signals (the SDKs add one listener each)
+  for (const s of [opts.signal, opts.stopSignal]) if (s) setMaxListeners(0, s);
+  const emit = (e: RunEvent) => opts.onEvent?.(e);
+  const keys = await resolveKeys(config.generators, opts.resolveKey);
+  const settings = await prepareSettings(config, opts.only);
+  const plans = planDatasets(config, settings, opts.only);
+  const index = new IndexStore(config.resultsDir);
+  const now = () => new Date().toISOString();
+  await index.upsertRun({ name: config.name, configFile: config.file, status: 'running', createdAt: now(), updatedAt: now() });
+
+  const progress = new Map<string, DatasetProgress & { plan: DatasetPlan; status: DatasetRow['status']; attempts: number; usage: typeof ZERO_USAGE }>();
+  for (const p of plans) {
+    progress.set(p.id, { datasetId: p.id, plan: p, valid: 0, failed: 0, target: p.target, costUsd: 0, status: 'pending', attempts: 0, usage: ZERO_USAGE });
+  }
+  const known = new Map((await index.datasets(config.name)).map((d) => [d.id, d]));
+  for (const p of progress.values()) {
+    const k = known.get(p.datasetId);
+    if (k) Object.assign(p, { valid: k.valid, failed: k.failed, costUsd: k.costUsd, attempts: k.attempts, usage: { inputTokens: k.inputTokens, outputTokens: k.outputTokens } });
+  }
+  const rowOf = (p: NonNullable<ReturnType<typeof progress.get>>): DatasetRow => ({
+    id: p.datasetId, run: config.name, generator: p.plan.generator, model: p.plan.model, setting: p.plan.setting, status: p.status,
+    target: p.target, valid: p.valid, failed: p.failed, attempts: p.attempts, inputTokens: p.usage.inputTokens, outputTokens: p.usage.outputTokens,
+    costUsd: p.costUsd, dir: p.plan.dir, updatedAt: now(),
+  });
+  await index.upsertDatasets([...progress.values()].map(rowOf));
+  const totalTarget = plans.reduce((n, p) => n + p.target, 0);
+  const done = () => [...progress.values()].reduce((n, p) => n + p.valid + p.failed, 0);
+  emit({ type: 'run-start', run: config.name, resultsDir: config.resultsDir, datasets: plans, totalTarget, alreadyDone: done() });
+
+  const pools = new Map<string, EndpointPool>();
+  for (const g of config.generators) {
+    if (!plans.some((p) => p.generator === g.id)) continue;
+    pools.set(g.id, new EndpointPool(chatClients(g, keys.get(g.id)), { concurrency: g.limits.concurrency, rpm: g.limits.rpm, tpm: g.limits.tpm, maxTransportRetries: g.limits.maxTransportRetries }));
+  }
+  const inFlight = () => [...pools.values()].reduce((n, p) => n + p.inFlight, 0);
+  let lastEmit = 0;
+  const emitProgress = (force = false) => {
+    const t = Date.now();
+    if (!force && t - lastEmit < (opts.progressIntervalMs ?? 250)) return;
+    lastEmit = t;
+    const list = [...progress.values()];
+    emit({
+      type: 'progress',
+      datasets: list.map(({ datasetId, valid, failed, target, costUsd }) => ({ datasetId, valid, failed, target, costUsd })),
+      done: done(),
+      totalTarget,
+      costUsd: list.reduce((n, p) => n + p.costUsd, 0),
+      requestsInFlight: inFlight(),
+    });
+  };
+  let indexTimer: NodeJS.Timeout | undefined = setInterval(() => {
+    void index.upsertDatasets([...progress.values()].filter((p) => p.status === 'running').map(rowOf)).catch(() => undefined);
+  }, INDEX_UPDATE_MS);
+  indexTimer.unref();
+
+  const cache = new ResponseCache(cacheDirFor(config));
+  const prices = new PriceBook(config.prices);
+  const summaries: DatasetSummary[] = [];
+
+  const runDataset = async (g: GeneratorConfig, plan: DatasetPlan, prepared: PreparedSetting): Promise<void> => {
+    const p = progress.get(plan.id);
+    if (!p) return;
+    const info = { id: plan.id, run: config.name, generator: g.id, setting: plan.setting, target: plan.target };
+    let store: DatasetStore | undefined;
+    let status: DatasetSummary['status'] = 'failed';
+    let error: string | undefined;
+    try {
+      if (opts.signal?.aborted || opts.stopSignal?.aborted) {
+        status = 'cancelled';
+        return;
+      }
+      store = await DatasetStore.open(path.join(config.resultsDir, plan.dir), info, { checkpointSeconds: config.generation.checkpointSeconds });
+      const before = store.totals();
+      Object.assign(p, { valid: before.valid, failed: before.failed, costUsd: before.costUsd, status: 'running' });
+      const gen = new DatasetGenerator({
+        store,
+        setting: prepared.setting,
+        generator: g,
+        seeds: prepared.seeds,
+        template: prepared.template,
+        runSeed: config.seed,
+        generation: config.generation,
+        cache,
+        prices,
+        requester: pools.get(g.id) as EndpointPool,
+        retryFailed: opts.retryFailed,
+        signal: opts.signal,
+        stopSignal: opts.stopSignal,
+        onProgress: (d) => {
+          p.valid += d.valid;
+          p.failed += d.failed;
+          p.costUsd += d.costUsd;
+          emitProgress();
+        },
+      });
+      if (opts.retryFailed) p.failed -= gen.pendingSlots().filter((s) => store?.finishedSlots().get(s) === 'failed').length;
+      status = (await gen.run()).status;
+    } catch (e) {
+      error = errorMessage(e);
+      emit({ type: 'log', level: 'error', message: `${plan.id}: ${error}` });
+      if (e instanceof Error && e.name === 'GeneratorUnusableError') generatorErrors.set(g.id, error);
+    } finally {
+      const totals = store?.totals();
+      const reasons = store?.reasonCounts() ?? [];
+      if (store) await store.close().catch((e) => emit({ type: 'log', level: 'error', message: `${plan.id}: closing the store failed: ${errorMessage(e)}` }));
+      if (totals) Object.assign(p, { valid: totals.valid, failed: totals.failed, costUsd: totals.costUsd, attempts: totals.attempts, usage: totals.usage });
+      p.status = status;
+      await index.upsertDatasets([rowOf(p)]);
+      summaries.push({ ...plan, status, valid: p.valid, failed: p.failed, attempts: p.attempts, usage: p.usage, costUsd: p.costUsd, reasons: reasons.slice(0, 8), ...(error ? { error } : {}) });
+      emit({ type: 'dataset-done', datasetId: plan.id, status, valid: p.valid, failed: p.failed, costUsd: p.costUsd });
+      emitProgress(true);
+    }
+  };
+
+  const generatorErrors = new Map<string, string>();
+  const bySetting = new Map<string, PreparedSetting>(settings.map((s) => [s.setting.key, s]));
+  try {
+    await Promise.all(
+      config.generators.map(async (g) => {
+        const queue = plans.filter((p) => p.generator === g.id);
+        await Promise.all(
+          Array.from({ length: Math.min(DATASETS_PER_GENERATOR, queue.length) }, async () => {
+            for (let plan = queue.shift(); plan; plan = queue.shift()) {
+              const prepared = bySetting.get(plan.setting);
+              if (!prepared) continue;
+              if (generatorErrors.has(g.id)) {
+                summaries.push({ ...plan, status: 'failed', valid: 0, failed: 0, attempts: 0, usage: ZERO_USAGE, costUsd: 0, reasons: [], error: generatorErrors.get(g.id) });
+                continue;
+              }
+              await runDataset(g, plan, prepared);
+            }
+          }),
+        );
+      }),
+    );
+  } finally {
+    clearInterval(indexTimer);
+    indexTimer = undefined;
+  }
+  const cancelled = Boolean(opts.signal?.aborted || opts.stopSignal?.aborted);
+  const status: RunSummary['status'] = summaries.some((s) => s.status === 'failed') ? 'failed' : cancelled || summaries.some((s) => s.status === 'cancelled') ? 'cancelled' : 'completed';
+  await index.upsertRun({ name: config.name, configFile: config.file, status, createdAt: now(), updatedAt: now() });
+  summaries.sort((a, b) => plans.findIndex((p) => p.id === a.id) - plans.findIndex((p) => p.id === b.id));
+  const summary: RunSummary = {
+    run: config.name,
+    resultsDir: config.resultsDir,
+    status,
+    datasets: summaries,
+    usage: summaries.reduce((u, s) => addUsage(u, s.usage), ZERO_USAGE),
+    costUsd: summaries.reduce((n, s) => n + s.costUsd, 0),
+    elapsedMs: Date.now() - t0,
+  };
+  emit({ type: 'run-done', summary });
+  return summary;
+}

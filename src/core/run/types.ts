@@ -1,0 +1,70 @@
+import type { GeneratorConfig } from '../config/types';
+import type { Usage } from '../types';
+
+/** Supplies an API key: the CLI reads the environment, the extension SecretStorage then the environment. */
+export type KeyResolver = (envVar: string, generator: GeneratorConfig) => Promise<string | undefined> | string | undefined;
+
+export interface RunOptions {
+  /** Hard stop: requests in flight are aborted; finished work is kept. */
+  signal?: AbortSignal;
+  /** Graceful stop: nothing new starts, requests in flight finish and are recorded. */
+  stopSignal?: AbortSignal;
+  resolveKey?: KeyResolver;
+  onEvent?: (e: RunEvent) => void;
+  /** Restrict the run to some generators (ids) or settings (`method.domain`). */
+  only?: { generators?: string[]; settings?: string[] };
+  /** Give slots that failed every attempt another round. */
+  retryFailed?: boolean;
+  /** Minimum milliseconds between progress events (default 250). */
+  progressIntervalMs?: number;
+}
+
+/** One dataset the run will produce. */
+export interface DatasetPlan {
+  id: string;
+  generator: string;
+  model: string;
+  setting: string;
+  target: number;
+  /** Folder of the store, relative to the results directory. */
+  dir: string;
+}
+
+export interface DatasetProgress {
+  datasetId: string;
+  valid: number;
+  failed: number;
+  target: number;
+  costUsd: number;
+}
+
+export type RunEvent =
+  | { type: 'run-start'; run: string; resultsDir: string; datasets: DatasetPlan[]; totalTarget: number; alreadyDone: number }
+  | { type: 'progress'; datasets: DatasetProgress[]; done: number; totalTarget: number; costUsd: number; requestsInFlight: number }
+  | { type: 'dataset-done'; datasetId: string; status: DatasetStatus; valid: number; failed: number; costUsd: number }
+  | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  | { type: 'run-done'; summary: RunSummary };
+
+export type DatasetStatus = 'completed' | 'cancelled' | 'failed';
+
+export interface DatasetSummary extends DatasetPlan {
+  status: DatasetStatus;
+  valid: number;
+  failed: number;
+  attempts: number;
+  usage: Usage;
+  costUsd: number;
+  /** Most frequent failure reasons over all attempts. */
+  reasons: { reason: string; count: number }[];
+  error?: string;
+}
+
+export interface RunSummary {
+  run: string;
+  resultsDir: string;
+  status: 'completed' | 'cancelled' | 'failed';
+  datasets: DatasetSummary[];
+  usage: Usage;
+  costUsd: number;
+  elapsedMs: number;
+}

@@ -1,0 +1,449 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Database } from 'sql.js';
+import type { Usage } from '../types';
+import { acquireLock, writeFileAtomic } from './atomicFile';
+import { Journal, type JournalEntry } from './journal';
+import { sqlJs } from './sqljs';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS instances (
+  id TEXT PRIMARY KEY,
+  slot INTEGER NOT NULL UNIQUE,
+  setting TEXT NOT NULL,
+  generator TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('valid', 'failed')),
+  instruction TEXT NOT NULL,
+  response TEXT NOT NULL,
+  raw_output TEXT NOT NULL,
+  reasons TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  latency_ms INTEGER NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  meta TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS attempts (
+  slot INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  outcome TEXT NOT NULL,
+  reasons TEXT NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  latency_ms INTEGER NOT NULL,
+  cached INTEGER NOT NULL,
+  via TEXT NOT NULL,
+  transport TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (slot, attempt)
+);
+CREATE TABLE IF NOT EXISTS intents (slot INTEGER NOT NULL, attempt INTEGER NOT NULL, choice TEXT NOT NULL, PRIMARY KEY (slot, attempt));
+CREATE TABLE IF NOT EXISTS batches (
+  id TEXT PRIMARY KEY,
+  provider TEXT NOT NULL,
+  status TEXT NOT NULL,
+  items TEXT NOT NULL,
+  submitted_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+`;
+
+/** Identity of a dataset: one generator × one setting × one run. */
+export interface DatasetInfo {
+  id: string;
+  run: string;
+  generator: string;
+  setting: string;
+  target: number;
+}
+
+/** A finished slot: a valid instance, or a slot that used up its attempts. */
+export interface InstanceRecord {
+  slot: number;
+  status: 'valid' | 'failed';
+  instruction: string;
+  response: string;
+  rawOutput: string;
+  reasons: string[];
+  attempts: number;
+  usage: Usage;
+  costUsd: number;
+  latencyMs: number;
+  startedAt: string;
+  finishedAt: string;
+  contentHash: string;
+  meta: Record<string, unknown>;
+}
+
+/** One request's outcome, billed or not. */
+export interface AttemptRecord {
+  slot: number;
+  attempt: number;
+  outcome: 'valid' | 'invalid' | 'transport' | 'cancelled';
+  reasons: string[];
+  usage: Usage;
+  costUsd: number;
+  latencyMs: number;
+  cached: boolean;
+  via: 'sync' | 'batch';
+  /** Failed transport tries (429, 5xx, timeouts) before this attempt got its answer, each with its reason. */
+  transport: string[];
+  at: string;
+}
+
+export interface BatchRecord {
+  id: string;
+  provider: string;
+  status: 'submitted' | 'collected' | 'cancelled';
+  items: { customId: string; slot: number; attempt: number }[];
+  submittedAt: string;
+  updatedAt: string;
+}
+
+export interface InstanceRow extends InstanceRecord {
+  id: string;
+  setting: string;
+  generator: string;
+}
+
+export interface InstanceQuery {
+  status?: 'valid' | 'failed';
+  /** Keyset pagination: rows with slot greater than this. */
+  afterSlot?: number;
+  /** Rows with slot less than this, newest first (paging backwards). */
+  beforeSlot?: number;
+  limit: number;
+}
+
+export interface DatasetTotals {
+  valid: number;
+  failed: number;
+  attempts: number;
+  usage: Usage;
+  costUsd: number;
+}
+
+export const instanceId = (datasetId: string, slot: number) => `${datasetId}/${String(slot).padStart(6, '0')}`;
+
+/**
+ * One dataset on disk: `dataset.sqlite` (a sql.js checkpoint) plus `journal.jsonl`.
+ * Every change goes to the journal first (fsync'd) and is applied to the in-memory database
+ * after; the database is checkpointed atomically now and then and at close. Opening replays
+ * journal entries newer than the checkpoint, so a kill -9 loses nothing journaled, and since
+ * instances are keyed by slot, replaying never duplicates one.
+ */
+export class DatasetStore {
+  private dirty = false;
+  private appliedBytes: number;
+  private appliedSeq: number;
+  private timer: NodeJS.Timeout | undefined;
+  private readOnly = false;
+
+  private constructor(
+    readonly dir: string,
+    readonly info: DatasetInfo,
+    private readonly db: Database,
+    private journal: Journal,
+    private readonly unlock: () => void,
+    base: { bytes: number; seq: number },
+  ) {
+    this.appliedBytes = base.bytes;
+    this.appliedSeq = base.seq;
+  }
+
+  static async open(dir: string, info: DatasetInfo, opts: { checkpointSeconds?: number; readOnly?: boolean } = {}): Promise<DatasetStore> {
+    fs.mkdirSync(dir, { recursive: true });
+    const unlock = opts.readOnly ? () => undefined : acquireLock(path.join(dir, 'lock'), `dataset ${info.id}`);
+    try {
+      const SQL = await sqlJs();
+      const dbFile = path.join(dir, 'dataset.sqlite');
+      const db = fs.existsSync(dbFile) ? new SQL.Database(fs.readFileSync(dbFile)) : new SQL.Database();
+      db.run(SCHEMA);
+      const meta = readMeta(db);
+      if (meta.id && meta.id !== info.id) throw new Error(`${dbFile} belongs to dataset ${meta.id}, not ${info.id}`);
+      const base = { bytes: Number(meta.journal_bytes ?? 0), seq: Number(meta.journal_seq ?? 0) };
+      // the journal reports durable entries to the store, which exists only once the journal is open
+      const holder: { store?: DatasetStore } = {};
+      const { journal, replay } = Journal.open(
+        path.join(dir, 'journal.jsonl'),
+        base.bytes,
+        base.seq,
+        (entries, end) => holder.store?.applyAll(entries, end),
+        opts.readOnly,
+      );
+      const store = (holder.store = new DatasetStore(dir, { ...info, target: info.target || Number(meta.target ?? 0) }, db, journal, unlock, base));
+      store.readOnly = opts.readOnly ?? false;
+      store.writeMeta();
+      for (const { entry, end } of replay) store.applyAll([entry], end);
+      if (!opts.readOnly && opts.checkpointSeconds) {
+        store.timer = setInterval(() => store.checkpoint(), opts.checkpointSeconds * 1000);
+        store.timer.unref();
+      }
+      return store;
+    } catch (e) {
+      unlock();
+      throw e;
+    }
+  }
+
+  private writeMeta(): void {
+    const put = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
+    for (const [k, v] of Object.entries({ id: this.info.id, run: this.info.run, generator: this.info.generator, setting: this.info.setting, target: this.info.target })) {
+      put.run([k, String(v)]);
+    }
+    put.free();
+  }
+
+  // ---- writes: journal first, database after ------------------------------------------
+
+  recordIntent(slot: number, attempt: number, choice: Record<string, unknown>): Promise<JournalEntry> {
+    return this.journal.append('intent', { slot, attempt, choice });
+  }
+  recordAttempt(a: AttemptRecord): Promise<JournalEntry> {
+    return this.journal.append('attempt', { ...a });
+  }
+  recordInstance(r: InstanceRecord): Promise<JournalEntry> {
+    return this.journal.append('instance', { ...r });
+  }
+  recordBatch(b: BatchRecord): Promise<JournalEntry> {
+    return this.journal.append('batch', { ...b });
+  }
+
+  private applyAll(entries: JournalEntry[], endOffset: number): void {
+    this.db.run('BEGIN');
+    try {
+      for (const e of entries) if (e.seq > this.appliedSeq) this.apply(e);
+      this.db.run('COMMIT');
+    } catch (err) {
+      this.db.run('ROLLBACK');
+      throw err;
+    }
+    this.appliedSeq = Math.max(this.appliedSeq, ...entries.map((e) => e.seq));
+    this.appliedBytes = endOffset;
+    this.dirty = true;
+  }
+
+  private apply(e: JournalEntry): void {
+    switch (e.type) {
+      case 'intent':
+        this.db.run('INSERT OR REPLACE INTO intents (slot, attempt, choice) VALUES (?, ?, ?)', [
+          e.slot as number,
+          e.attempt as number,
+          JSON.stringify(e.choice),
+        ]);
+        break;
+      case 'attempt': {
+        const a = e as unknown as AttemptRecord;
+        this.db.run(
+          `INSERT OR REPLACE INTO attempts (slot, attempt, outcome, reasons, input_tokens, output_tokens, cost_usd, latency_ms, cached, via, transport, at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [a.slot, a.attempt, a.outcome, JSON.stringify(a.reasons), a.usage.inputTokens, a.usage.outputTokens, a.costUsd, a.latencyMs, a.cached ? 1 : 0, a.via, JSON.stringify(a.transport), a.at],
+        );
+        break;
+      }
+      case 'instance': {
+        const r = e as unknown as InstanceRecord;
+        this.db.run(
+          `INSERT OR REPLACE INTO instances (id, slot, setting, generator, status, instruction, response, raw_output, reasons, attempts,
+             input_tokens, output_tokens, cost_usd, latency_ms, started_at, finished_at, content_hash, meta)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            instanceId(this.info.id, r.slot), r.slot, this.info.setting, this.info.generator, r.status, r.instruction, r.response, r.rawOutput,
+            JSON.stringify(r.reasons), r.attempts, r.usage.inputTokens, r.usage.outputTokens, r.costUsd, r.latencyMs, r.startedAt, r.finishedAt,
+            r.contentHash, JSON.stringify(r.meta),
+          ],
+        );
+        break;
+      }
+      case 'batch': {
+        const b = e as unknown as BatchRecord;
+        this.db.run('INSERT OR REPLACE INTO batches (id, provider, status, items, submitted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [
+          b.id, b.provider, b.status, JSON.stringify(b.items), b.submittedAt, b.updatedAt,
+        ]);
+        break;
+      }
+      default:
+        // entries of a newer version are kept in the journal and ignored here
+        break;
+    }
+  }
+
+  /** Saves the database atomically, recording how much of the journal it covers. */
+  checkpoint(): void {
+    if (!this.dirty || this.readOnly) return;
+    this.db.run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?), (?, ?)', [
+      'journal_bytes', String(this.appliedBytes), 'journal_seq', String(this.appliedSeq),
+    ]);
+    writeFileAtomic(path.join(this.dir, 'dataset.sqlite'), this.db.export());
+    this.dirty = false;
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.journal.close();
+    this.checkpoint();
+    this.db.close();
+    this.unlock();
+  }
+
+  /** Waits until every record call made so far is durable and applied. */
+  flush(): Promise<void> {
+    return this.journal.drain();
+  }
+
+  // ---- reads ------------------------------------------------------------------------
+
+  finishedSlots(): Map<number, 'valid' | 'failed'> {
+    const out = new Map<number, 'valid' | 'failed'>();
+    for (const [slot, status] of this.rows<[number, 'valid' | 'failed']>('SELECT slot, status FROM instances')) out.set(slot, status);
+    return out;
+  }
+
+  /** Highest attempt number used per slot (attempts of unfinished slots continue from there). */
+  lastAttempts(): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const [slot, n] of this.rows<[number, number]>('SELECT slot, MAX(attempt) FROM attempts GROUP BY slot')) out.set(slot, n);
+    return out;
+  }
+
+  /** Recorded prompt choices, by `slot:attempt`, so a resumed request is rebuilt identically. */
+  intents(): Map<string, Record<string, unknown>> {
+    const out = new Map<string, Record<string, unknown>>();
+    for (const [slot, attempt, choice] of this.rows<[number, number, string]>('SELECT slot, attempt, choice FROM intents')) {
+      out.set(`${slot}:${attempt}`, JSON.parse(choice) as Record<string, unknown>);
+    }
+    return out;
+  }
+
+  attemptsFor(slot: number): AttemptRecord[] {
+    return this.rows<[number, number, string, string, number, number, number, number, number, string, string, string]>(
+      'SELECT slot, attempt, outcome, reasons, input_tokens, output_tokens, cost_usd, latency_ms, cached, via, transport, at FROM attempts WHERE slot = ? ORDER BY attempt',
+      [slot],
+    ).map(([s, attempt, outcome, reasons, it, ot, cost, lat, cached, via, transport, at]) => ({
+      slot: s,
+      attempt,
+      outcome: outcome as AttemptRecord['outcome'],
+      reasons: JSON.parse(reasons) as string[],
+      usage: { inputTokens: it, outputTokens: ot },
+      costUsd: cost,
+      latencyMs: lat,
+      cached: cached === 1,
+      via: via as AttemptRecord['via'],
+      transport: JSON.parse(transport) as string[],
+      at,
+    }));
+  }
+
+  listInstances(q: InstanceQuery): InstanceRow[] {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (q.status) {
+      where.push('status = ?');
+      args.push(q.status);
+    }
+    if (q.afterSlot !== undefined) {
+      where.push('slot > ?');
+      args.push(q.afterSlot);
+    }
+    if (q.beforeSlot !== undefined) {
+      where.push('slot < ?');
+      args.push(q.beforeSlot);
+    }
+    const order = q.beforeSlot !== undefined ? 'DESC' : 'ASC';
+    const rows = this.rows<unknown[]>(
+      `SELECT id, slot, setting, generator, status, instruction, response, raw_output, reasons, attempts, input_tokens, output_tokens,
+              cost_usd, latency_ms, started_at, finished_at, content_hash, meta
+       FROM instances ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY slot ${order} LIMIT ?`,
+      [...args, q.limit],
+    ).map(toInstanceRow);
+    return order === 'DESC' ? rows.reverse() : rows;
+  }
+
+  getInstance(slot: number): InstanceRow | undefined {
+    return this.listInstances({ afterSlot: slot - 1, limit: 1 }).find((r) => r.slot === slot);
+  }
+
+  openBatches(): BatchRecord[] {
+    return this.rows<[string, string, string, string, string, string]>(
+      "SELECT id, provider, status, items, submitted_at, updated_at FROM batches WHERE status = 'submitted' ORDER BY submitted_at",
+    ).map(([id, provider, status, items, submittedAt, updatedAt]) => ({
+      id,
+      provider,
+      status: status as BatchRecord['status'],
+      items: JSON.parse(items) as BatchRecord['items'],
+      submittedAt,
+      updatedAt,
+    }));
+  }
+
+  totals(): DatasetTotals {
+    const [valid = 0, failed = 0] = this.rows<[number, number]>(
+      "SELECT COALESCE(SUM(status = 'valid'), 0), COALESCE(SUM(status = 'failed'), 0) FROM instances",
+    )[0] ?? [0, 0];
+    const [attempts = 0, it = 0, ot = 0, cost = 0] =
+      this.rows<[number, number, number, number]>(
+        'SELECT COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), COALESCE(SUM(cost_usd), 0) FROM attempts',
+      )[0] ?? [];
+    return { valid, failed, attempts, usage: { inputTokens: it, outputTokens: ot }, costUsd: cost };
+  }
+
+  /** Failure reasons over every attempt and transport try, most frequent first (rule name before the colon). */
+  reasonCounts(): { reason: string; count: number }[] {
+    const counts = new Map<string, number>();
+    for (const [reasons, transport] of this.rows<[string, string]>('SELECT reasons, transport FROM attempts')) {
+      for (const r of [...(JSON.parse(reasons) as string[]), ...(JSON.parse(transport) as string[])]) {
+        const k = r.split(':')[0] ?? r;
+        counts.set(k, (counts.get(k) ?? 0) + 1);
+      }
+    }
+    return [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
+  }
+
+  private rows<T extends unknown[]>(sql: string, params: (string | number)[] = []): T[] {
+    const stmt = this.db.prepare(sql);
+    try {
+      stmt.bind(params);
+      const out: T[] = [];
+      while (stmt.step()) out.push(stmt.get() as T);
+      return out;
+    } finally {
+      stmt.free();
+    }
+  }
+}
+
+function readMeta(db: Database): Record<string, string> {
+  const out: Record<string, string> = {};
+  const res = db.exec('SELECT key, value FROM meta');
+  for (const [k, v] of res[0]?.values ?? []) out[String(k)] = String(v);
+  return out;
+}
+
+function toInstanceRow(r: unknown[]): InstanceRow {
+  const [id, slot, setting, generator, status, instruction, response, raw, reasons, attempts, it, ot, cost, lat, started, finished, hash, meta] = r;
+  return {
+    id: String(id),
+    slot: Number(slot),
+    setting: String(setting),
+    generator: String(generator),
+    status: status as InstanceRow['status'],
+    instruction: String(instruction),
+    response: String(response),
+    rawOutput: String(raw),
+    reasons: JSON.parse(String(reasons)) as string[],
+    attempts: Number(attempts),
+    usage: { inputTokens: Number(it), outputTokens: Number(ot) },
+    costUsd: Number(cost),
+    latencyMs: Number(lat),
+    startedAt: String(started),
+    finishedAt: String(finished),
+    contentHash: String(hash),
+    meta: JSON.parse(String(meta)) as Record<string, unknown>,
+  };
+}

@@ -1,0 +1,200 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Database } from 'sql.js';
+import { acquireLock, writeFileAtomic } from './atomicFile';
+import { sqlJs } from './sqljs';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS runs (
+  name TEXT PRIMARY KEY,
+  config_file TEXT NOT NULL,
+  status TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS datasets (
+  id TEXT PRIMARY KEY,
+  run TEXT NOT NULL,
+  generator TEXT NOT NULL,
+  model TEXT NOT NULL,
+  setting TEXT NOT NULL,
+  status TEXT NOT NULL,
+  target INTEGER NOT NULL,
+  valid INTEGER NOT NULL,
+  failed INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  dir TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS datasets_run ON datasets (run);
+`;
+
+export type RunStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
+
+export interface RunRow {
+  name: string;
+  configFile: string;
+  status: RunStatus;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DatasetRow {
+  id: string;
+  run: string;
+  generator: string;
+  model: string;
+  setting: string;
+  status: 'pending' | 'running' | 'completed' | 'cancelled' | 'failed';
+  target: number;
+  valid: number;
+  failed: number;
+  attempts: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** Folder of the dataset store, relative to the results directory. */
+  dir: string;
+  updatedAt: string;
+}
+
+const chains = new Map<string, Promise<unknown>>();
+
+/**
+ * `index.sqlite`: the catalogue of runs and datasets with their summary counts and costs.
+ * It is small, so every update is a locked read-modify-write with an atomic save; readers
+ * never need the lock.
+ */
+export class IndexStore {
+  constructor(readonly resultsDir: string) {}
+
+  get file(): string {
+    return path.join(this.resultsDir, 'index.sqlite');
+  }
+
+  /** Serialises updates within this process; the lock file serialises processes. */
+  update<T>(fn: (db: Database) => T): Promise<T> {
+    const prev = chains.get(this.file) ?? Promise.resolve();
+    const next = prev.then(() => this.updateNow(fn));
+    chains.set(this.file, next.catch(() => undefined));
+    return next;
+  }
+
+  private async updateNow<T>(fn: (db: Database) => T): Promise<T> {
+    fs.mkdirSync(this.resultsDir, { recursive: true });
+    const unlock = await lockWithWait(path.join(this.resultsDir, 'index.lock'));
+    try {
+      const db = await this.load();
+      try {
+        const out = fn(db);
+        writeFileAtomic(this.file, db.export());
+        return out;
+      } finally {
+        db.close();
+      }
+    } finally {
+      unlock();
+    }
+  }
+
+  private async load(): Promise<Database> {
+    const SQL = await sqlJs();
+    const db = fs.existsSync(this.file) ? new SQL.Database(fs.readFileSync(this.file)) : new SQL.Database();
+    db.run(SCHEMA);
+    return db;
+  }
+
+  async upsertRun(r: RunRow): Promise<void> {
+    await this.update((db) =>
+      db.run(
+        `INSERT INTO runs (name, config_file, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET config_file = excluded.config_file, status = excluded.status, updated_at = excluded.updated_at`,
+        [r.name, r.configFile, r.status, r.createdAt, r.updatedAt],
+      ),
+    );
+  }
+
+  async upsertDatasets(rows: DatasetRow[]): Promise<void> {
+    if (!rows.length) return;
+    await this.update((db) => {
+      for (const d of rows) {
+        db.run(
+          `INSERT OR REPLACE INTO datasets (id, run, generator, model, setting, status, target, valid, failed, attempts, input_tokens, output_tokens, cost_usd, dir, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [d.id, d.run, d.generator, d.model, d.setting, d.status, d.target, d.valid, d.failed, d.attempts, d.inputTokens, d.outputTokens, d.costUsd, d.dir, d.updatedAt],
+        );
+      }
+    });
+  }
+
+  async runs(): Promise<RunRow[]> {
+    if (!fs.existsSync(this.file)) return [];
+    const db = await this.load();
+    try {
+      return select(db, 'SELECT name, config_file, status, created_at, updated_at FROM runs ORDER BY created_at DESC').map((r) => ({
+        name: String(r[0]),
+        configFile: String(r[1]),
+        status: String(r[2]) as RunStatus,
+        createdAt: String(r[3]),
+        updatedAt: String(r[4]),
+      }));
+    } finally {
+      db.close();
+    }
+  }
+
+  async datasets(run?: string): Promise<DatasetRow[]> {
+    if (!fs.existsSync(this.file)) return [];
+    const db = await this.load();
+    try {
+      const sql = `SELECT id, run, generator, model, setting, status, target, valid, failed, attempts, input_tokens, output_tokens, cost_usd, dir, updated_at
+                   FROM datasets ${run ? 'WHERE run = ?' : ''} ORDER BY run, generator, setting`;
+      return select(db, sql, run ? [run] : []).map((r) => ({
+        id: String(r[0]),
+        run: String(r[1]),
+        generator: String(r[2]),
+        model: String(r[3]),
+        setting: String(r[4]),
+        status: String(r[5]) as DatasetRow['status'],
+        target: Number(r[6]),
+        valid: Number(r[7]),
+        failed: Number(r[8]),
+        attempts: Number(r[9]),
+        inputTokens: Number(r[10]),
+        outputTokens: Number(r[11]),
+        costUsd: Number(r[12]),
+        dir: String(r[13]),
+        updatedAt: String(r[14]),
+      }));
+    } finally {
+      db.close();
+    }
+  }
+}
+
+function select(db: Database, sql: string, params: (string | number)[] = []): unknown[][] {
+  const stmt = db.prepare(sql);
+  try {
+    stmt.bind(params);
+    const out: unknown[][] = [];
+    while (stmt.step()) out.push(stmt.get());
+    return out;
+  } finally {
+    stmt.free();
+  }
+}
+
+async function lockWithWait(file: string): Promise<() => void> {
+  for (let i = 0; ; i++) {
+    try {
+      return acquireLock(file, 'the results index');
+    } catch (e) {
+      if (i >= 200) throw e;
+      // another process holds the index for a few milliseconds: wait for it
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+}

@@ -1,0 +1,68 @@
+import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+
+/** Parsed JSON text that can tell the line and column of any JSON pointer. */
+export interface LocatedJson {
+  value: unknown;
+  syntaxErrors: { message: string; line: number; column: number }[];
+  locate(pointer: string, key?: boolean): { line: number; column: number };
+}
+
+export function parseLocated(text: string): LocatedJson {
+  const errors: ParseError[] = [];
+  const tree = parseTree(text, errors, { allowTrailingComma: false, disallowComments: false });
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const position = (offset: number) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((lineStarts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1 };
+  };
+  return {
+    value: tree ? nodeValue(tree) : undefined,
+    syntaxErrors: errors.map((e) => ({ message: printParseErrorCode(e.error), ...position(e.offset) })),
+    locate(pointer, key = false) {
+      if (!tree) return { line: 1, column: 1 };
+      const segments = pointerSegments(pointer);
+      // walk up until a node exists (a missing property is reported at its parent)
+      for (let n = segments.length; n >= 0; n--) {
+        const node = findNodeAtLocation(tree, segments.slice(0, n));
+        if (node) {
+          const target = key && n === segments.length && node.parent?.type === 'property' ? node.parent : node;
+          return position(target.offset);
+        }
+      }
+      return position(tree.offset);
+    },
+  };
+}
+
+function nodeValue(node: Node): unknown {
+  switch (node.type) {
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      for (const prop of node.children ?? []) {
+        const [k, v] = prop.children ?? [];
+        if (k && v) out[String(k.value)] = nodeValue(v);
+      }
+      return out;
+    }
+    case 'array':
+      return (node.children ?? []).map(nodeValue);
+    default:
+      return node.value;
+  }
+}
+
+export function pointerSegments(pointer: string): (string | number)[] {
+  if (pointer === '' || pointer === '/') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}

@@ -1,0 +1,92 @@
+/**
+ * Turns an AgoraBench-style prompt into output that follows the requested format, the way a
+ * well-behaved model would: the domain decides the answer shape, the prompt's trailing trigger
+ * decides whether we write a new item, an answer, or an improved item.
+ */
+import { codeAnswer, codeTask } from './gen-code';
+import { mathProblem, mathSolution } from './gen-math';
+import { proseAnswer, proseQuestion } from './gen-prose';
+import { hashString, Rng } from './rng';
+import { CHATTER, GREETINGS } from './wordbank';
+
+export type Domain = 'math' | 'code' | 'general';
+export type Method = 'instance' | 'response' | 'quality' | 'plain';
+
+export interface PromptInfo {
+  domain: Domain;
+  method: Method;
+  /** From a `related to "X"` line, when the prompt has one. */
+  theme?: string;
+  /** From a `start with "X"` / `starting with the word "X"` line, when present. */
+  firstWord?: string;
+}
+
+/** The stop phrase the paper's prompts use; kept in raw output so clients' stop handling is exercised. */
+export const END_MARK = '[END]';
+
+export function analyzePrompt(wholePrompt: string, lastUserText: string): PromptInfo {
+  const domain: Domain = wholePrompt.includes('[RESULT]') ? 'math' : wholePrompt.includes('```') ? 'code' : 'general';
+  const tail = lastUserText.trimEnd();
+  const method: Method = tail.endsWith('INPUT:')
+    ? 'instance'
+    : tail.endsWith('OUTPUT:')
+      ? 'response'
+      : tail.endsWith('Revised Question:')
+        ? 'quality'
+        : 'plain';
+  const info: PromptInfo = { domain, method };
+  const theme = lastMatch(wholePrompt, /(?:related to|about)\s+["“'](.+?)["”']/g);
+  if (theme) info.theme = theme;
+  // the instruction-following template asks: The INPUT must begin with the words "<first_word>"
+  const firstWord = lastMatch(wholePrompt, /begin(?:s|ning)? with the words? ["“']([^"”'\n]+)["”']/gi);
+  if (firstWord) info.firstWord = firstWord;
+  return info;
+}
+
+function lastMatch(text: string, re: RegExp): string | undefined {
+  let found: string | undefined;
+  for (const m of text.matchAll(re)) found = m[1]?.trim() || found;
+  return found;
+}
+
+/** Seed for one prompt: same seed + model + prompt -> same text; anything different -> different text. */
+export function contentRng(seed: number, model: string, wholePrompt: string): Rng {
+  return new Rng(hashString(`${model}\u0000${wholePrompt}`, Math.floor(seed)));
+}
+
+/** The full raw completion (including the trailing [END] where the format has one). */
+export function generateContent(info: PromptInfo, rng: Rng): string {
+  const { instruction, answer } = makeItem(info, rng, info.method === 'quality');
+  switch (info.method) {
+    case 'instance':
+      return `${withFirstWord(instruction, info.firstWord)}\nOUTPUT: ${answer}\n${END_MARK}`;
+    case 'response':
+      return `${answer}\n${END_MARK}`;
+    case 'quality':
+      return `${instruction} Make sure the answer is complete and easy to verify.\nRevised Answer: ${answer}\n${END_MARK}`;
+    case 'plain':
+      return proseAnswer(rng, info.theme, 2);
+  }
+}
+
+function makeItem(info: PromptInfo, rng: Rng, improved: boolean): { instruction: string; answer: string } {
+  if (info.domain === 'math') {
+    const problem = mathProblem(rng, info.theme);
+    return { instruction: problem.question, answer: mathSolution(problem, improved) };
+  }
+  if (info.domain === 'code') {
+    const task = codeTask(rng, info.theme);
+    return { instruction: task.instruction, answer: codeAnswer(task, improved) };
+  }
+  return { instruction: proseQuestion(rng, info.theme), answer: proseAnswer(rng, info.theme) };
+}
+
+function withFirstWord(instruction: string, firstWord: string | undefined): string {
+  if (!firstWord) return instruction;
+  return `${firstWord} ${instruction.charAt(0).toLowerCase()}${instruction.slice(1)}`;
+}
+
+/** The 'malformed' fault: a chatty reply that ignores the requested format (no markers at all). */
+export function malformedContent(rng: Rng): string {
+  return `${rng.pick(GREETINGS)} ${rng.pick(CHATTER)} ${rng.pick(CHATTER)}`;
+}

@@ -1,0 +1,121 @@
+/** Options and stats types of the fake server, plus the defaults and patch validation. */
+
+export const FAULT_KINDS = ['rate_limit', 'server_error', 'timeout', 'malformed', 'truncated'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export interface FakeServerOptions {
+  /** 0 = random free port (default). */
+  port?: number;
+  /** Added before every chat/messages response (default 0). */
+  latencyMs?: number;
+  /** Uniform extra 0..jitter ms on top of latencyMs (default 0). */
+  latencyJitterMs?: number;
+  /** Accepted requests per rolling 60 s window across chat+messages; over it -> 429 (default none). */
+  rpmLimit?: number;
+  /** Probability 0..1 that a chat/messages request gets a fault (default 0). */
+  faultRate?: number;
+  /** Kinds drawn uniformly when a fault fires (default all five). */
+  faults?: FaultKind[];
+  /** How long a 'timeout' fault holds the request before dropping the socket (default 30000). */
+  timeoutHangMs?: number;
+  /** Retry hint sent with injected 429s: `retry-after-ms` as is, `retry-after` as ceil seconds (default 1000). */
+  retryAfterMs?: number;
+  /** Seeds all randomness (faults, content, batch failures) (default 1). */
+  seed?: number;
+  /** How long a submitted batch stays in progress before it finishes (default 200). */
+  batchDelayMs?: number;
+  /** Fraction of batch items that come back as errors (default 0). */
+  batchFailRate?: number;
+  /** 401 when no key header is sent (default true). */
+  requireKey?: boolean;
+}
+
+export type ResolvedOptions = Required<Omit<FakeServerOptions, 'rpmLimit'>> & { rpmLimit: number | undefined };
+
+export interface FakeServerStats {
+  /** chat + messages requests received (including faulted and rejected ones). */
+  requests: number;
+  /** Count per HTTP status of those requests, plus "timeout" for dropped ones. */
+  byStatus: Record<string, number>;
+  /** Sum of usage reported in every 200 response (sync + batch results). */
+  usage: { inputTokens: number; outputTokens: number };
+  /** Count per injected fault kind. */
+  faults: Record<string, number>;
+  /** Batches submitted per API. */
+  batches: { openai: number; anthropic: number };
+  /** Peak number of chat/messages requests in flight at once. */
+  maxConcurrent: number;
+}
+
+export const DEFAULT_OPTIONS: ResolvedOptions = {
+  port: 0,
+  latencyMs: 0,
+  latencyJitterMs: 0,
+  rpmLimit: undefined,
+  faultRate: 0,
+  faults: [...FAULT_KINDS],
+  timeoutHangMs: 30_000,
+  retryAfterMs: 1000,
+  seed: 1,
+  batchDelayMs: 200,
+  batchFailRate: 0,
+  requireKey: true,
+};
+
+export function emptyStats(): FakeServerStats {
+  return {
+    requests: 0,
+    byStatus: {},
+    usage: { inputTokens: 0, outputTokens: 0 },
+    faults: {},
+    batches: { openai: 0, anthropic: 0 },
+    maxConcurrent: 0,
+  };
+}
+
+const NON_NEGATIVE = ['port', 'latencyMs', 'latencyJitterMs', 'timeoutHangMs', 'retryAfterMs', 'batchDelayMs'] as const;
+const RATES = ['faultRate', 'batchFailRate'] as const;
+
+/**
+ * Checks an untrusted patch (it may come from the admin HTTP endpoint) and returns it typed.
+ * Throws with a readable message on the first bad field so callers can answer 400.
+ */
+export function validatePatch(raw: unknown): Partial<FakeServerOptions> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('config patch must be a JSON object');
+  const input = raw as Record<string, unknown>;
+  const out: Partial<FakeServerOptions> = {};
+  for (const [key, value] of Object.entries(input)) {
+    // A programmatic `{ latencyMs: undefined }` means "leave as is", except for rpmLimit below.
+    if (value === undefined && key !== 'rpmLimit') continue;
+    if ((NON_NEGATIVE as readonly string[]).includes(key)) {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`${key} must be a number >= 0`);
+      out[key as (typeof NON_NEGATIVE)[number]] = value;
+    } else if ((RATES as readonly string[]).includes(key)) {
+      if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new Error(`${key} must be a number in 0..1`);
+      out[key as (typeof RATES)[number]] = value;
+    } else if (key === 'rpmLimit') {
+      // null/undefined lifts the limit; the admin endpoint can only express that as null.
+      if (value === null || value === undefined) out.rpmLimit = undefined;
+      else if (typeof value === 'number' && Number.isInteger(value) && value > 0) out.rpmLimit = value;
+      else throw new Error('rpmLimit must be a positive integer or null');
+    } else if (key === 'seed') {
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error('seed must be a number');
+      out.seed = value;
+    } else if (key === 'requireKey') {
+      if (typeof value !== 'boolean') throw new Error('requireKey must be a boolean');
+      out.requireKey = value;
+    } else if (key === 'faults') {
+      if (!Array.isArray(value) || value.length === 0 || !value.every(isFaultKind)) {
+        throw new Error(`faults must be a non-empty array of ${FAULT_KINDS.join(', ')}`);
+      }
+      out.faults = [...value];
+    } else {
+      throw new Error(`unknown option ${key}`);
+    }
+  }
+  return out;
+}
+
+function isFaultKind(value: unknown): value is FaultKind {
+  return typeof value === 'string' && (FAULT_KINDS as readonly string[]).includes(value);
+}
