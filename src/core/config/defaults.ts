@@ -10,7 +10,7 @@ export const DEFAULT_KEY_ENV: Record<Provider, string | undefined> = {
   'openai-compatible': undefined,
 };
 
-export const DEFAULT_LIMITS = { concurrency: 8, maxTransportRetries: 8 };
+export const DEFAULT_LIMITS = { concurrency: 8, maxTransportRetries: 8, retryBaseMs: 1000 };
 
 export const DEFAULT_GENERATION = {
   instancesPerSetting: 10000,

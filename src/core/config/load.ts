@@ -54,7 +54,7 @@ interface RawGenerator {
   baseURL?: string | string[];
   apiKeyEnv?: string;
   sampling?: Partial<GeneratorConfig['sampling']>;
-  limits?: { concurrency?: number; rpm?: number; tpm?: number; maxTransportRetries?: number };
+  limits?: { concurrency?: number; rpm?: number; tpm?: number; maxTransportRetries?: number; retryBaseMs?: number };
   timeoutMs?: number;
   batch?: boolean;
 }
@@ -107,6 +107,7 @@ function resolve(file: string, raw: RawConfig, at: (pointer: string, message: st
         rpm: g.limits?.rpm,
         tpm: g.limits?.tpm,
         maxTransportRetries: g.limits?.maxTransportRetries ?? DEFAULT_LIMITS.maxTransportRetries,
+        retryBaseMs: g.limits?.retryBaseMs ?? DEFAULT_LIMITS.retryBaseMs,
       },
       timeoutMs: g.timeoutMs ?? 600_000,
       batch: g.batch ?? false,

@@ -19,7 +19,7 @@ export interface GeneratorConfig {
   /** Environment variable that holds the key; undefined = no key needed (local openai-compatible servers). */
   apiKeyEnv: string | undefined;
   sampling: Sampling;
-  limits: { concurrency: number; rpm: number | undefined; tpm: number | undefined; maxTransportRetries: number };
+  limits: { concurrency: number; rpm: number | undefined; tpm: number | undefined; maxTransportRetries: number; retryBaseMs: number };
   timeoutMs: number;
   batch: boolean;
 }

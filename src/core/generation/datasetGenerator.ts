@@ -106,8 +106,9 @@ export class DatasetGenerator {
     const pending = this.pendingSlots();
     let next = 0;
     const stopped = () => Boolean(this.job.signal?.aborted || this.job.stopSignal?.aborted);
-    // a few more workers than the pool runs at once, so parsing and journaling never leave it idle
-    const workers = Math.min(pending.length, Math.ceil(this.job.requester.capacity * 1.25) + 2);
+    // as many workers as the pool runs at once: a prompt is drawn only when its request can start,
+    // so instance generation sees every instance finished before it as a possible demonstration
+    const workers = Math.min(pending.length, this.job.requester.capacity);
     await Promise.all(
       Array.from({ length: workers }, async () => {
         while (!stopped() && next < pending.length) {

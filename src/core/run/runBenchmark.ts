@@ -56,7 +56,7 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
   const pools = new Map<string, EndpointPool>();
   for (const g of config.generators) {
     if (!plans.some((p) => p.generator === g.id)) continue;
-    pools.set(g.id, new EndpointPool(chatClients(g, keys.get(g.id)), { concurrency: g.limits.concurrency, rpm: g.limits.rpm, tpm: g.limits.tpm, maxTransportRetries: g.limits.maxTransportRetries }));
+    pools.set(g.id, new EndpointPool(chatClients(g, keys.get(g.id)), { concurrency: g.limits.concurrency, rpm: g.limits.rpm, tpm: g.limits.tpm, maxTransportRetries: g.limits.maxTransportRetries, backoffBaseMs: g.limits.retryBaseMs }));
   }
   const inFlight = () => [...pools.values()].reduce((n, p) => n + p.inFlight, 0);
   let lastEmit = 0;
