@@ -86,7 +86,7 @@ describe('reliability', () => {
       const dir = tempDir('faults');
       const file = writeConfig(dir, {
         name: 'faults',
-        generators: [fakeGenerator(faulty.openaiBaseURL, { timeoutMs: 400, limits: { concurrency: 8, maxTransportRetries: 30, retryBaseMs: 10 } })],
+        generators: [fakeGenerator(faulty.openaiBaseURL, { timeoutMs: 1500, limits: { concurrency: 8, maxTransportRetries: 30, retryBaseMs: 10 } })],
         settings: [
           { setting: 'instance_generation.math', seeds: path.join(SEED_SAMPLES, SAMPLE_SEEDS['instance_generation.math'] as string), instances: 40 },
           { setting: 'response_generation.instruction_following', seeds: path.join(SEED_SAMPLES, SAMPLE_SEEDS['response_generation.instruction_following'] as string), instances: 20 },
@@ -131,7 +131,11 @@ describe('reliability', () => {
       assert.equal(count(/^transport-server/), stats.faults.server_error, '500s recorded');
       assert.equal(count(/^transport-timeout/), stats.faults.timeout, 'timeouts recorded');
       assert.equal(invalid.filter((r) => r.some((x) => x.startsWith('truncated'))).length, stats.faults.truncated, 'truncated outputs recorded');
-      assert.equal(invalid.length, (stats.faults.truncated ?? 0) + (stats.faults.malformed ?? 0), 'malformed outputs recorded as invalid');
+      assert.equal(
+        invalid.length,
+        (stats.faults.truncated ?? 0) + (stats.faults.malformed ?? 0),
+        `malformed outputs recorded as invalid: ${JSON.stringify(stats)} ${JSON.stringify(invalid.map((r) => r[0]))}`,
+      );
       for (const reasons of invalid) assert.ok(reasons.length > 0 && reasons.every((r) => /^[a-z-]+: /.test(r)), `reasons name their rule: ${reasons.join(' | ')}`);
       // totals equal the sum of what the server reported, priced with the config's prices
       assert.equal(usage, stats.usage.inputTokens + stats.usage.outputTokens);

@@ -57,6 +57,8 @@ interface RawGenerator {
   limits?: { concurrency?: number; rpm?: number; tpm?: number; maxTransportRetries?: number; retryBaseMs?: number };
   timeoutMs?: number;
   batch?: boolean;
+  batchMaxItems?: number;
+  batchPollSeconds?: number;
 }
 interface RawSetting {
   setting: SettingKey;
@@ -92,6 +94,7 @@ function resolve(file: string, raw: RawConfig, at: (pointer: string, message: st
     ids.add(id);
     const baseURLs = g.baseURL === undefined ? undefined : Array.isArray(g.baseURL) ? g.baseURL : [g.baseURL];
     if (g.provider === 'openai-compatible' && !baseURLs) at(`/generators/${i}`, 'provider "openai-compatible" needs a "baseURL"');
+    if (g.batch && g.provider === 'openai-compatible') at(`/generators/${i}/batch`, 'batch APIs exist for providers "openai" and "anthropic" only');
     for (const [j, u] of (baseURLs ?? []).entries()) {
       if (!/^https?:\/\/[^\s]+$/.test(u)) at(`/generators/${i}/baseURL${Array.isArray(g.baseURL) ? `/${j}` : ''}`, `"${u}" is not an http(s) URL`);
     }
@@ -111,6 +114,8 @@ function resolve(file: string, raw: RawConfig, at: (pointer: string, message: st
       },
       timeoutMs: g.timeoutMs ?? 600_000,
       batch: g.batch ?? false,
+      batchMaxItems: g.batchMaxItems ?? 2000,
+      batchPollSeconds: g.batchPollSeconds ?? 30,
     };
   });
   const seen = new Set<string>();

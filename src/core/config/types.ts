@@ -22,6 +22,8 @@ export interface GeneratorConfig {
   limits: { concurrency: number; rpm: number | undefined; tpm: number | undefined; maxTransportRetries: number; retryBaseMs: number };
   timeoutMs: number;
   batch: boolean;
+  batchMaxItems: number;
+  batchPollSeconds: number;
 }
 
 /** Where seed examples come from. */

@@ -3,10 +3,12 @@ import { CancelledError } from '../errors';
 import type { ResponseCache } from '../cache/responseCache';
 import type { PriceBook } from '../cost/prices';
 import { TransportFailure, type PoolResult } from '../jobs/endpointPool';
+import type { BatchClient } from '../providers/batch';
 import type { ChatRequest, ChatResponse } from '../providers/types';
-import type { AttemptRecord, DatasetStore } from '../store/datasetStore';
-import { ZERO_USAGE, addUsage, type Example, type Usage } from '../types';
+import type { AttemptRecord, BatchRecord, DatasetStore } from '../store/datasetStore';
+import { ZERO_USAGE, addUsage, type Example } from '../types';
 import { sha256 } from '../util/rng';
+import { sleep } from '../util/sleep';
 import { parseOutput } from './parse';
 import { choosePrompt, renderPrompt, type PromptChoice, type PromptSources } from './prompts';
 import { leakMarkers, type Template } from './template';
@@ -40,39 +42,57 @@ export interface DatasetJob {
   cache: ResponseCache;
   prices: PriceBook;
   requester: Requester;
+  /** Set when the generator uses its provider's batch API instead of one request per attempt. */
+  batch?: BatchClient;
   retryFailed?: boolean;
   /** Hard stop: abort requests in flight. */
   signal?: AbortSignal;
   /** Graceful stop: start nothing new, let requests in flight finish and be recorded. */
   stopSignal?: AbortSignal;
-  /** Called when a slot finishes, with what it added. */
-  onProgress?: (delta: { valid: number; failed: number; costUsd: number }) => void;
+  /** Called after every attempt (its cost) and when a slot finishes (valid or failed). */
+  onProgress?: (delta: SlotDelta) => void;
+  onLog?: (message: string) => void;
 }
 
-/** What one dataset's generation did. */
+export interface SlotDelta {
+  valid: number;
+  failed: number;
+  costUsd: number;
+}
+
 export interface DatasetOutcome {
   status: 'completed' | 'cancelled';
 }
 
-/** The result of asking for one attempt (from the cache or the provider). */
+/** One attempt's answer (from the cache, the provider or a batch), or why there is none. */
 interface Answer {
-  /** Missing when every transport try failed. */
   response?: ChatResponse;
   cached: boolean;
   transport: string[];
   latencyMs: number;
+  via: AttemptRecord['via'];
+}
+
+interface Prepared {
+  req: ChatRequest;
+  choice: PromptChoice;
+  cacheKey: string;
 }
 
 /**
  * Generates one dataset: every unfinished slot gets attempts until one passes parsing and
  * validation or the retry budget is used up. Each step is journaled (prompt choice, attempt,
  * instance) before it counts, so a resumed run continues exactly where this one stopped.
+ * Attempts go one request at a time through the endpoint pool, or in rounds through a batch API.
  */
 export class DatasetGenerator {
   private readonly src: PromptSources;
   private readonly validation: ValidationContext;
   private readonly intents: Map<string, Record<string, unknown>>;
+  /** Highest attempt number used per slot so far. */
   private readonly lastAttempt: Map<number, number>;
+  /** Last attempt number a slot may use in this run. */
+  private readonly budget = new Map<number, number>();
 
   constructor(private readonly job: DatasetJob) {
     const { store, setting, template, generation } = job;
@@ -102,19 +122,40 @@ export class DatasetGenerator {
     return out;
   }
 
+  /** Slots with no recorded outcome yet. */
+  unfinished(): number {
+    return DatasetGenerator.slotCount(this.job.setting, this.job.seeds.length) - this.job.store.finishedSlots().size;
+  }
+
+  private get stopped(): boolean {
+    return Boolean(this.job.signal?.aborted || this.job.stopSignal?.aborted);
+  }
+
   async run(): Promise<DatasetOutcome> {
+    for (const slot of this.pendingSlots()) {
+      const used = this.lastAttempt.get(slot) ?? 0;
+      this.budget.set(slot, (this.job.retryFailed ? used : 0) + this.job.generation.maxRetries + 1);
+    }
+    if (this.job.batch) await this.runBatches(this.job.batch);
+    else await this.runSync();
+    await this.job.store.flush();
+    return { status: this.unfinished() === 0 ? 'completed' : 'cancelled' };
+  }
+
+  // ---- one request per attempt ---------------------------------------------------------
+
+  private async runSync(): Promise<void> {
     const pending = this.pendingSlots();
     let next = 0;
-    const stopped = () => Boolean(this.job.signal?.aborted || this.job.stopSignal?.aborted);
     // as many workers as the pool runs at once: a prompt is drawn only when its request can start,
     // so instance generation sees every instance finished before it as a possible demonstration
     const workers = Math.min(pending.length, this.job.requester.capacity);
     await Promise.all(
       Array.from({ length: workers }, async () => {
-        while (!stopped() && next < pending.length) {
+        while (!this.stopped && next < pending.length) {
           const slot = pending[next++] as number;
           try {
-            this.job.onProgress?.(await this.runSlot(slot));
+            await this.runSlot(slot);
           } catch (e) {
             if (e instanceof CancelledError) return;
             throw e;
@@ -122,146 +163,199 @@ export class DatasetGenerator {
         }
       }),
     );
-    await this.job.store.flush();
-    return { status: this.unfinished() === 0 ? 'completed' : 'cancelled' };
   }
 
-  /** Slots with no recorded outcome yet. */
-  unfinished(): number {
-    return DatasetGenerator.slotCount(this.job.setting, this.job.seeds.length) - this.job.store.finishedSlots().size;
-  }
-
-  private async runSlot(slot: number): Promise<{ valid: number; failed: number; costUsd: number }> {
-    const { store, generation, setting } = this.job;
-    const first = (this.lastAttempt.get(slot) ?? 0) + 1;
-    const last = (this.job.retryFailed ? first - 1 : 0) + generation.maxRetries + 1;
-    const started = new Date().toISOString();
-    const history: string[] = store.attemptsFor(slot).flatMap((a) => a.reasons.map((r) => `attempt ${a.attempt}: ${r}`));
-    let usage: Usage = ZERO_USAGE;
-    let cost = 0;
-    let latency = 0;
-    let lastRaw = '';
-    let lastMeta: Record<string, unknown> = {};
-    for (let attempt = first; attempt <= last; attempt++) {
+  private async runSlot(slot: number): Promise<void> {
+    for (;;) {
       if (this.job.stopSignal?.aborted) throw new CancelledError();
-      const { choice, prompt } = await this.prompt(slot, attempt);
-      const req: ChatRequest = {
-        model: this.job.generator.model,
-        system: setting.systemPrompt,
-        messages: [{ role: 'user', content: prompt }],
-        sampling: this.job.generator.sampling,
-      };
-      const answer = await this.ask(req, attempt);
-      const given = choice.seed !== undefined ? this.src.seeds[choice.seed]?.instruction : undefined;
-      const meta = { ...choice, attempt, ...(answer.cached ? { cached: true } : {}) };
-      if (!answer.response) {
-        const reasons = [`transport: gave up after ${answer.transport.length} tries`];
-        await this.recordAttempt(slot, attempt, 'transport', reasons, ZERO_USAGE, 0, answer);
-        history.push(...reasons.map((r) => `attempt ${attempt}: ${r}`));
-        continue;
-      }
-      const res = answer.response;
-      const billed = answer.cached ? ZERO_USAGE : res.usage;
-      const attemptCost = this.job.prices.cost(this.job.generator.model, billed);
-      usage = addUsage(usage, billed);
-      cost += attemptCost;
-      latency += answer.latencyMs;
-      lastRaw = res.text;
-      lastMeta = meta;
-      const parsed = parseOutput(setting.method, { text: res.text, finishReason: res.finishReason }, setting.placeholders, given);
-      const reasons = parsed.ok ? validateInstance(parsed.instruction, parsed.response, this.validation) : parsed.reasons;
-      await this.recordAttempt(slot, attempt, reasons.length ? 'invalid' : 'valid', reasons, billed, attemptCost, answer);
-      if (parsed.ok && !reasons.length) {
-        await store.recordInstance({
-          slot,
-          status: 'valid',
-          instruction: parsed.instruction,
-          response: parsed.response,
-          rawOutput: res.text,
-          reasons: history,
-          attempts: attempt,
-          usage,
-          costUsd: cost,
-          latencyMs: Math.round(latency),
-          startedAt: started,
-          finishedAt: new Date().toISOString(),
-          contentHash: sha256(`${parsed.instruction}\u0000${parsed.response}`),
-          meta: { ...meta, finishReason: res.finishReason },
-        });
-        this.src.generated.set(slot, { instruction: parsed.instruction, response: parsed.response });
-        this.src.generatedOrder.push(slot);
-        return { valid: 1, failed: 0, costUsd: cost };
-      }
-      history.push(...reasons.map((r) => `attempt ${attempt}: ${r}`));
+      const attempt = this.nextAttempt(slot);
+      const p = await this.prepare(slot, attempt);
+      const answer = this.fromCache(p) ?? (await this.ask(p));
+      if ((await this.settle(slot, attempt, p.choice, answer)) !== 'retry') return;
     }
-    await store.recordInstance({
-      slot,
-      status: 'failed',
-      instruction: '',
-      response: '',
-      rawOutput: lastRaw,
-      reasons: history,
-      attempts: last,
-      usage,
-      costUsd: cost,
-      latencyMs: Math.round(latency),
-      startedAt: started,
-      finishedAt: new Date().toISOString(),
-      contentHash: '',
-      meta: lastMeta,
-    });
-    return { valid: 0, failed: 1, costUsd: cost };
   }
 
-  /** The prompt for an attempt: the journaled choice when resuming, else a new draw (journaled first). */
-  private async prompt(slot: number, attempt: number): Promise<{ choice: PromptChoice; prompt: string }> {
-    const key = `${slot}:${attempt}`;
-    const recorded = this.intents.get(key) as PromptChoice | undefined;
-    if (recorded) {
-      const prompt = renderPrompt(this.job.template, recorded, this.src);
-      if (prompt !== undefined) return { choice: recorded, prompt };
-    }
-    const { setting, template, generation, runSeed } = this.job;
-    const choice = choosePrompt(setting, template, this.src, { total: generation.demonstrations, fromSeed: generation.demonstrationsFromSeed }, runSeed, slot, attempt);
-    const prompt = renderPrompt(template, choice, this.src);
-    if (prompt === undefined) throw new Error(`slot ${slot}: prompt refers to a missing example`);
-    if (setting.method === 'instance_generation') await this.job.store.recordIntent(slot, attempt, { ...choice });
-    this.intents.set(key, { ...choice });
-    return { choice, prompt };
-  }
-
-  private async ask(req: ChatRequest, attempt: number): Promise<Answer> {
-    const key = this.job.cache.key(this.job.generator.provider, req, attempt);
-    const hit = this.job.cache.get(key);
-    if (hit) return { response: hit, cached: true, transport: [], latencyMs: 0 };
+  private async ask(p: Prepared): Promise<Answer> {
+    const { req } = p;
     const estimate = Math.ceil((req.system.length + (req.messages[0]?.content.length ?? 0)) / 4) + req.sampling.max_tokens;
     const t0 = performance.now();
     try {
       const r = await this.job.requester.chat(req, estimate, this.job.signal);
-      this.job.cache.put(key, r.response);
-      return { response: r.response, cached: false, transport: r.retries, latencyMs: performance.now() - t0 };
+      this.job.cache.put(p.cacheKey, r.response);
+      return { response: r.response, cached: false, transport: r.retries, latencyMs: performance.now() - t0, via: 'sync' };
     } catch (e) {
       if (e instanceof TransportFailure) {
         if (e.fatal) throw new GeneratorUnusableError(this.job.generator.id, e.message);
-        return { cached: false, transport: e.reasons, latencyMs: performance.now() - t0 };
+        return { cached: false, transport: e.reasons, latencyMs: performance.now() - t0, via: 'sync' };
       }
       throw e;
     }
   }
 
-  private recordAttempt(slot: number, attempt: number, outcome: AttemptRecord['outcome'], reasons: string[], usage: Usage, costUsd: number, a: Answer): Promise<unknown> {
-    return this.job.store.recordAttempt({
+  // ---- batch API rounds ----------------------------------------------------------------
+
+  /**
+   * Rounds of at most `batchMaxItems` attempts: submit, store the batch id, poll, collect, and
+   * put failed or expired items into the next round. Batches an earlier process submitted are
+   * collected first. A stop leaves a submitted batch running; the next run collects it.
+   */
+  private async runBatches(client: BatchClient): Promise<void> {
+    for (const b of this.job.store.openBatches()) {
+      if (!(await this.collect(client, b))) return;
+    }
+    while (!this.stopped) {
+      const round = this.pendingSlots().filter((s) => this.nextAttempt(s) <= (this.budget.get(s) ?? 0)).slice(0, this.job.generator.batchMaxItems);
+      if (!round.length) return;
+      const items: BatchRecord['items'] = [];
+      const reqs: { customId: string; req: ChatRequest }[] = [];
+      for (const slot of round) {
+        const attempt = this.nextAttempt(slot);
+        const p = await this.prepare(slot, attempt);
+        const hit = this.fromCache(p, 'batch');
+        if (hit) {
+          await this.settle(slot, attempt, p.choice, hit);
+          continue;
+        }
+        const customId = `s${slot}-a${attempt}`;
+        items.push({ customId, slot, attempt });
+        reqs.push({ customId, req: p.req });
+      }
+      if (!items.length) continue;
+      const id = await client.submit(reqs);
+      const now = new Date().toISOString();
+      const record: BatchRecord = { id, provider: client.provider, status: 'submitted', items, submittedAt: now, updatedAt: now };
+      await this.job.store.recordBatch(record);
+      this.job.onLog?.(`${this.job.store.info.id}: submitted batch ${id} (${items.length} requests)`);
+      if (!(await this.collect(client, record))) return;
+    }
+  }
+
+  /** Waits for a batch and settles its items; false when stopped before it ended. */
+  private async collect(client: BatchClient, b: BatchRecord): Promise<boolean> {
+    const t0 = Date.parse(b.submittedAt);
+    for (;;) {
+      const { state, detail } = await client.state(b.id);
+      if (state === 'ended') break;
+      if (this.stopped) {
+        this.job.onLog?.(`${this.job.store.info.id}: batch ${b.id} is still ${detail}; it will be collected by the next run`);
+        return false;
+      }
+      try {
+        await sleep(this.job.generator.batchPollSeconds * 1000, this.job.signal ?? this.job.stopSignal);
+      } catch {
+        // stopping: the loop checks once more and leaves the batch for the next run
+      }
+    }
+    const results = await client.results(b.id);
+    const latencyMs = Date.now() - t0;
+    const finished = this.job.store.finishedSlots();
+    for (const item of b.items) {
+      if (finished.has(item.slot)) continue;
+      if (!this.budget.has(item.slot)) this.budget.set(item.slot, item.attempt + this.job.generation.maxRetries);
+      const p = await this.prepare(item.slot, item.attempt);
+      const r = results.get(item.customId);
+      if (r && 'response' in r) {
+        this.job.cache.put(p.cacheKey, r.response);
+        await this.settle(item.slot, item.attempt, p.choice, { response: r.response, cached: false, transport: [], latencyMs, via: 'batch' });
+      } else {
+        const why = r?.error ?? 'batch-missing: the batch ended without a result for this request';
+        await this.settle(item.slot, item.attempt, p.choice, { cached: false, transport: [why], latencyMs, via: 'batch' });
+      }
+    }
+    await this.job.store.recordBatch({ ...b, status: 'collected', updatedAt: new Date().toISOString() });
+    return true;
+  }
+
+  // ---- shared: prompts, answers, outcomes ---------------------------------------------
+
+  private nextAttempt(slot: number): number {
+    return (this.lastAttempt.get(slot) ?? 0) + 1;
+  }
+
+  /** The request for an attempt: the journaled prompt choice when resuming, else a new draw (journaled first). */
+  private async prepare(slot: number, attempt: number): Promise<Prepared> {
+    const { setting, template, generation, runSeed, generator } = this.job;
+    const key = `${slot}:${attempt}`;
+    let choice = this.intents.get(key) as PromptChoice | undefined;
+    let prompt = choice ? renderPrompt(template, choice, this.src) : undefined;
+    if (!choice || prompt === undefined) {
+      choice = choosePrompt(setting, template, this.src, { total: generation.demonstrations, fromSeed: generation.demonstrationsFromSeed }, runSeed, slot, attempt);
+      prompt = renderPrompt(template, choice, this.src);
+      if (prompt === undefined) throw new Error(`slot ${slot}: prompt refers to a missing example`);
+      // only instance generation draws at random; the other methods' prompts follow from the slot
+      if (setting.method === 'instance_generation') await this.job.store.recordIntent(slot, attempt, { ...choice });
+      this.intents.set(key, { ...choice });
+    }
+    const req: ChatRequest = { model: generator.model, system: setting.systemPrompt, messages: [{ role: 'user', content: prompt }], sampling: generator.sampling };
+    return { req, choice, cacheKey: this.job.cache.key(generator.provider, req, attempt) };
+  }
+
+  private fromCache(p: Prepared, via: AttemptRecord['via'] = 'sync'): Answer | undefined {
+    const hit = this.job.cache.get(p.cacheKey);
+    return hit ? { response: hit, cached: true, transport: [], latencyMs: 0, via } : undefined;
+  }
+
+  /**
+   * Records an attempt and decides the slot: valid (instance recorded), failed (budget used up,
+   * recorded with every reason) or retry.
+   */
+  private async settle(slot: number, attempt: number, choice: PromptChoice, a: Answer): Promise<'valid' | 'failed' | 'retry'> {
+    const { store, setting, generator, prices } = this.job;
+    this.lastAttempt.set(slot, Math.max(this.lastAttempt.get(slot) ?? 0, attempt));
+    const res = a.response;
+    const billed = res && !a.cached ? res.usage : ZERO_USAGE;
+    const costUsd = prices.cost(generator.model, billed, a.via === 'batch');
+    let reasons: string[];
+    let parsed: { instruction: string; response: string } | undefined;
+    if (!res) reasons = [`transport: gave up after ${a.transport.length} ${a.transport.length === 1 ? 'try' : 'tries'}`];
+    else {
+      const given = choice.seed !== undefined ? this.src.seeds[choice.seed]?.instruction : undefined;
+      const p = parseOutput(setting.method, { text: res.text, finishReason: res.finishReason }, setting.placeholders, given);
+      reasons = p.ok ? validateInstance(p.instruction, p.response, this.validation) : p.reasons;
+      if (p.ok && !reasons.length) parsed = p;
+    }
+    await store.recordAttempt({
       slot,
       attempt,
-      outcome,
+      outcome: !res ? 'transport' : parsed ? 'valid' : 'invalid',
       reasons,
-      usage,
+      usage: billed,
       costUsd,
       latencyMs: Math.round(a.latencyMs),
       cached: a.cached,
-      via: 'sync',
+      via: a.via,
       transport: a.transport,
       at: new Date().toISOString(),
     });
+    this.job.onProgress?.({ valid: 0, failed: 0, costUsd });
+    if (!parsed && attempt < (this.budget.get(slot) ?? 0)) return 'retry';
+    // the instance's totals cover every attempt of the slot, including those of earlier processes
+    const attempts = store.attemptsFor(slot);
+    const usage = attempts.reduce((u, x) => addUsage(u, x.usage), ZERO_USAGE);
+    const cost = attempts.reduce((n, x) => n + x.costUsd, 0);
+    const history = attempts.filter((x) => x.outcome !== 'valid').flatMap((x) => x.reasons.map((r) => `attempt ${x.attempt}: ${r}`));
+    const meta = { ...choice, attempt, via: a.via, ...(a.cached ? { cached: true } : {}), ...(res ? { finishReason: res.finishReason } : {}) };
+    const common = {
+      slot,
+      reasons: history,
+      attempts: attempts.length,
+      usage,
+      costUsd: cost,
+      latencyMs: attempts.reduce((n, x) => n + x.latencyMs, 0),
+      startedAt: attempts[0]?.at ?? new Date().toISOString(),
+      finishedAt: new Date().toISOString(),
+      rawOutput: res?.text ?? '',
+      meta,
+    };
+    if (parsed) {
+      await store.recordInstance({ ...common, status: 'valid', instruction: parsed.instruction, response: parsed.response, contentHash: sha256(`${parsed.instruction}\u0000${parsed.response}`) });
+      this.src.generated.set(slot, parsed);
+      this.src.generatedOrder.push(slot);
+      this.job.onProgress?.({ valid: 1, failed: 0, costUsd: 0 });
+      return 'valid';
+    }
+    await store.recordInstance({ ...common, status: 'failed', instruction: '', response: '', contentHash: '' });
+    this.job.onProgress?.({ valid: 0, failed: 1, costUsd: 0 });
+    return 'failed';
   }
 }

@@ -6,6 +6,7 @@ import { PriceBook } from '../cost/prices';
 import { errorMessage } from '../errors';
 import { DatasetGenerator } from '../generation/datasetGenerator';
 import { EndpointPool } from '../jobs/endpointPool';
+import { batchClient } from '../providers/batch';
 import { chatClients } from '../providers/clients';
 import { DatasetStore } from '../store/datasetStore';
 import { IndexStore, type DatasetRow } from '../store/indexStore';
@@ -109,9 +110,11 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
         cache,
         prices,
         requester: pools.get(g.id) as EndpointPool,
+        batch: g.batch ? batchClient(g, keys.get(g.id)) : undefined,
         retryFailed: opts.retryFailed,
         signal: opts.signal,
         stopSignal: opts.stopSignal,
+        onLog: (message) => emit({ type: 'log', level: 'info', message }),
         onProgress: (d) => {
           p.valid += d.valid;
           p.failed += d.failed;
