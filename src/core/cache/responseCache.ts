@@ -10,6 +10,8 @@ import { sha256 } from '../util/rng';
  * One small JSON file per entry, written with a rename so a crash never leaves a torn entry.
  */
 export class ResponseCache {
+  private readonly dirs = new Set<string>();
+  private readonly writing = new Set<Promise<void>>();
   constructor(readonly dir: string) {}
 
   key(provider: string, req: ChatRequest, sample: number): string {
@@ -25,12 +27,28 @@ export class ResponseCache {
     }
   }
 
+  /**
+   * Stores an answer in the background (file I/O off the event loop). A lost entry only means
+   * paying again, so callers do not wait; `drain()` waits for every write started.
+   */
   put(key: string, res: ChatResponse): void {
     const file = this.file(key);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const dir = path.dirname(file);
+    if (!this.dirs.has(dir)) {
+      fs.mkdirSync(dir, { recursive: true });
+      this.dirs.add(dir);
+    }
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(res));
-    fs.renameSync(tmp, file);
+    const w = fs.promises
+      .writeFile(tmp, JSON.stringify(res))
+      .then(() => fs.promises.rename(tmp, file))
+      .catch(() => undefined)
+      .finally(() => this.writing.delete(w));
+    this.writing.add(w);
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all([...this.writing]);
   }
 
   private file(key: string): string {

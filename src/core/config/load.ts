@@ -170,10 +170,13 @@ function schemaProblems(errors: ErrorObject[], json: LocatedJson): ConfigProblem
   const out: ConfigProblem[] = [];
   const seen = new Set<string>();
   for (const [p, list] of byPath) {
-    let keep = list.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf');
+    // a value that matched several oneOf branches (e.g. both "url" and "hf"): only the oneOf error tells why
+    const ambiguous = list.find((e) => e.keyword === 'oneOf' && Array.isArray((e.params as { passingSchemas?: unknown }).passingSchemas));
+    let keep = ambiguous ? [ambiguous] : list.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'anyOf');
     // a value that failed every branch of a oneOf: report the branch closest to what was written
     if (keep.some((e) => e.keyword !== 'type') || deeper(p)) keep = keep.filter((e) => e.keyword !== 'type');
     if (!keep.length && !deeper(p)) keep = list.slice(0, 1);
+    if (ambiguous) keep = [ambiguous];
     for (const e of keep) {
       const { pointer, message } = describe(e);
       const k = `${pointer}\u0000${message}`;

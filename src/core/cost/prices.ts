@@ -19,6 +19,7 @@ export interface Price {
 export const PRICE_TABLE: Record<string, Price> = {
   'gpt-4o-mini': { input: 0.15, output: 0.6, batchDiscount: 0.5, source: 'OpenAI list price' },
   'gpt-4o': { input: 2.5, output: 10, batchDiscount: 0.5, source: 'OpenAI list price (gpt-4o-2024-08-06)' },
+  'gpt-4.1-nano': { input: 0.1, output: 0.4, batchDiscount: 0.5, source: 'OpenAI list price' },
   'gpt-4.1-mini': { input: 0.4, output: 1.6, batchDiscount: 0.5, source: 'OpenAI list price' },
   'gpt-4.1': { input: 2, output: 8, batchDiscount: 0.5, source: 'OpenAI list price' },
   'claude-3-5-sonnet': { input: 3, output: 15, batchDiscount: 0.5, source: 'Anthropic list price' },
@@ -29,17 +30,24 @@ export const PRICE_TABLE: Record<string, Price> = {
   'meta-llama/Meta-Llama-3.1-8B-Instruct': { input: 0.18, output: 0.18, batchDiscount: 0, source: 'Together AI serverless price' },
 };
 
+/** The longest key that the model name starts with (dated snapshots share their family's price). */
+function longestPrefix(model: string, keys: string[]): string | undefined {
+  let best: string | undefined;
+  for (const k of keys) if (model.startsWith(k) && (!best || k.length > best.length)) best = k;
+  return best;
+}
+
 /** Prices for one run: the table plus the config's overrides. */
 export class PriceBook {
   constructor(private readonly overrides: Record<string, PriceOverride> = {}) {}
 
   /** The price of a model, or undefined when neither the config nor the table knows it. */
   lookup(model: string): Price | undefined {
-    const o = this.overrides[model];
-    if (o) return { input: o.input, output: o.output, batchDiscount: o.batchDiscount ?? 0, source: 'config' };
-    let best: string | undefined;
-    for (const k of Object.keys(PRICE_TABLE)) if (model.startsWith(k) && (!best || k.length > best.length)) best = k;
-    return best ? PRICE_TABLE[best] : undefined;
+    const o = longestPrefix(model, Object.keys(this.overrides));
+    const over = o === undefined ? undefined : this.overrides[o];
+    if (over) return { input: over.input, output: over.output, batchDiscount: over.batchDiscount ?? 0, source: 'config' };
+    const t = longestPrefix(model, Object.keys(PRICE_TABLE));
+    return t === undefined ? undefined : PRICE_TABLE[t];
   }
 
   cost(model: string, usage: Usage, batch = false): number {

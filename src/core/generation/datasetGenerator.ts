@@ -93,6 +93,14 @@ export class DatasetGenerator {
   private readonly lastAttempt: Map<number, number>;
   /** Last attempt number a slot may use in this run. */
   private readonly budget = new Map<number, number>();
+  /** Attempts of slots in progress (loaded from the store once for slots an earlier run started). */
+  private readonly slotAttempts = new Map<number, AttemptRecord[]>();
+  /**
+   * Journal writes of slots in progress. Intents and attempts are not waited for one by one;
+   * a slot's outcome waits for all of them (the journal keeps order), which saves two
+   * round trips to the disk per slot.
+   */
+  private readonly writes = new Map<number, Promise<unknown>[]>();
 
   constructor(private readonly job: DatasetJob) {
     const { store, setting, template, generation } = job;
@@ -283,11 +291,28 @@ export class DatasetGenerator {
       prompt = renderPrompt(template, choice, this.src);
       if (prompt === undefined) throw new Error(`slot ${slot}: prompt refers to a missing example`);
       // only instance generation draws at random; the other methods' prompts follow from the slot
-      if (setting.method === 'instance_generation') await this.job.store.recordIntent(slot, attempt, { ...choice });
+      if (setting.method === 'instance_generation') this.track(slot, this.job.store.recordIntent(slot, attempt, { ...choice }));
       this.intents.set(key, { ...choice });
     }
     const req: ChatRequest = { model: generator.model, system: setting.systemPrompt, messages: [{ role: 'user', content: prompt }], sampling: generator.sampling };
     return { req, choice, cacheKey: this.job.cache.key(generator.provider, req, attempt) };
+  }
+
+  private track(slot: number, write: Promise<unknown>): void {
+    // awaited when the slot settles; a slot abandoned by a stop must not leave an unhandled rejection
+    write.catch(() => undefined);
+    const list = this.writes.get(slot);
+    if (list) list.push(write);
+    else this.writes.set(slot, [write]);
+  }
+
+  private attemptsOf(slot: number): AttemptRecord[] {
+    let list = this.slotAttempts.get(slot);
+    if (!list) {
+      list = this.lastAttempt.has(slot) ? this.job.store.attemptsFor(slot) : [];
+      this.slotAttempts.set(slot, list);
+    }
+    return list;
   }
 
   private fromCache(p: Prepared, via: AttemptRecord['via'] = 'sync'): Answer | undefined {
@@ -301,6 +326,7 @@ export class DatasetGenerator {
    */
   private async settle(slot: number, attempt: number, choice: PromptChoice, a: Answer): Promise<'valid' | 'failed' | 'retry'> {
     const { store, setting, generator, prices } = this.job;
+    const attempts = this.attemptsOf(slot);
     this.lastAttempt.set(slot, Math.max(this.lastAttempt.get(slot) ?? 0, attempt));
     const res = a.response;
     const billed = res && !a.cached ? res.usage : ZERO_USAGE;
@@ -314,7 +340,7 @@ export class DatasetGenerator {
       reasons = p.ok ? validateInstance(p.instruction, p.response, this.validation) : p.reasons;
       if (p.ok && !reasons.length) parsed = p;
     }
-    await store.recordAttempt({
+    const record: AttemptRecord = {
       slot,
       attempt,
       outcome: !res ? 'transport' : parsed ? 'valid' : 'invalid',
@@ -326,11 +352,12 @@ export class DatasetGenerator {
       via: a.via,
       transport: a.transport,
       at: new Date().toISOString(),
-    });
+    };
+    attempts.push(record);
+    this.track(slot, store.recordAttempt(record));
     this.job.onProgress?.({ valid: 0, failed: 0, costUsd });
     if (!parsed && attempt < (this.budget.get(slot) ?? 0)) return 'retry';
     // the instance's totals cover every attempt of the slot, including those of earlier processes
-    const attempts = store.attemptsFor(slot);
     const usage = attempts.reduce((u, x) => addUsage(u, x.usage), ZERO_USAGE);
     const cost = attempts.reduce((n, x) => n + x.costUsd, 0);
     const history = attempts.filter((x) => x.outcome !== 'valid').flatMap((x) => x.reasons.map((r) => `attempt ${x.attempt}: ${r}`));
@@ -347,14 +374,21 @@ export class DatasetGenerator {
       rawOutput: res?.text ?? '',
       meta,
     };
+    const finish = async (w: Promise<unknown>) => {
+      this.track(slot, w);
+      const pending = this.writes.get(slot) ?? [];
+      this.writes.delete(slot);
+      this.slotAttempts.delete(slot);
+      await Promise.all(pending);
+    };
     if (parsed) {
-      await store.recordInstance({ ...common, status: 'valid', instruction: parsed.instruction, response: parsed.response, contentHash: sha256(`${parsed.instruction}\u0000${parsed.response}`) });
+      await finish(store.recordInstance({ ...common, status: 'valid', instruction: parsed.instruction, response: parsed.response, contentHash: sha256(`${parsed.instruction}\u0000${parsed.response}`) }));
       this.src.generated.set(slot, parsed);
       this.src.generatedOrder.push(slot);
       this.job.onProgress?.({ valid: 1, failed: 0, costUsd: 0 });
       return 'valid';
     }
-    await store.recordInstance({ ...common, status: 'failed', instruction: '', response: '', contentHash: '' });
+    await finish(store.recordInstance({ ...common, status: 'failed', instruction: '', response: '', contentHash: '' }));
     this.job.onProgress?.({ valid: 0, failed: 1, costUsd: 0 });
     return 'failed';
   }

@@ -39,8 +39,9 @@ export function loadTemplate(file: string, method: Method, placeholders: Placeho
     method,
     placeholders,
     demonstrations: 0,
-    usesTheme: text.includes(placeholders.theme),
-    usesFirstWord: text.includes(placeholders.firstWord),
+    // an empty marker is "in" every text: treat it as unused
+    usesTheme: placeholders.theme !== '' && text.includes(placeholders.theme),
+    usesFirstWord: placeholders.firstWord !== '' && text.includes(placeholders.firstWord),
   };
   checkTemplate(t, demonstrations);
   return { ...t, demonstrations: method === 'instance_generation' ? demonstrations : 0 };
@@ -85,6 +86,7 @@ export function renderTemplate(t: Template, fill: TemplateFill): string {
   if (fill.output !== undefined) values.set(p.output, fill.output);
   if (fill.theme !== undefined) values.set(p.theme, fill.theme);
   if (fill.firstWord !== undefined) values.set(p.firstWord, fill.firstWord);
+  values.delete('');
   if (!values.size) return t.text;
   const keys = [...values.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp);
   return t.text.replace(new RegExp(keys.join('|'), 'g'), (m) => values.get(m) ?? m);

@@ -13,8 +13,21 @@ export function countTokens(text: string): number {
   return encoder.encode(text, [], []).length;
 }
 
+const CHAT_OVERHEAD = 20; // Llama-3 header/eot tokens and the framing of the short system prompt
+const SYSTEM_PROMPT = 'You are a helpful AI assistant.';
+
 /** Tokens an instance takes in the student's chat format (system + user + assistant headers). */
 export function chatTokens(instruction: string, response: string): number {
-  const CHAT_OVERHEAD = 20; // Llama-3 header/eot tokens and the short system prompt's framing
-  return CHAT_OVERHEAD + countTokens('You are a helpful AI assistant.') + countTokens(instruction) + countTokens(response);
+  return CHAT_OVERHEAD + countTokens(SYSTEM_PROMPT) + countTokens(instruction) + countTokens(response);
+}
+
+/**
+ * Whether an instance fits `limit` tokens in chat format. A BPE token covers at least one byte,
+ * so texts whose UTF-8 size is within the limit fit without being tokenized (most do).
+ */
+export function fitsChatTokens(instruction: string, response: string, limit: number): { fits: boolean; tokens?: number } {
+  const bytes = Buffer.byteLength(instruction) + Buffer.byteLength(response) + Buffer.byteLength(SYSTEM_PROMPT) + CHAT_OVERHEAD;
+  if (bytes <= limit) return { fits: true };
+  const tokens = chatTokens(instruction, response);
+  return { fits: tokens <= limit, tokens };
 }

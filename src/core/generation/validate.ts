@@ -1,5 +1,5 @@
 import type { Domain, Method } from '../types';
-import { chatTokens } from './tokens';
+import { fitsChatTokens } from './tokens';
 
 /** Phrases that mark chatty prose around code; forbidden outside the code block. */
 export const CODE_FORBIDDEN_PHRASES = [
@@ -26,8 +26,8 @@ export function validateInstance(instruction: string, response: string, ctx: Val
   }
   if (ctx.domain === 'math') reasons.push(...mathRules(instruction, response));
   if (ctx.domain === 'code') reasons.push(...codeRules(response, ctx.method === 'quality_enhancement'));
-  const tokens = chatTokens(instruction, response);
-  if (tokens > ctx.maxInstanceTokens) reasons.push(`too-long: ${tokens} tokens in chat format, limit ${ctx.maxInstanceTokens}`);
+  const size = fitsChatTokens(instruction, response, ctx.maxInstanceTokens);
+  if (!size.fits) reasons.push(`too-long: ${size.tokens} tokens in chat format, limit ${ctx.maxInstanceTokens}`);
   return reasons;
 }
 

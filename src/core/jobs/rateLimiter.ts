@@ -57,13 +57,16 @@ export class RateLimiter {
   refund(tokens: number): void {
     if (!this.tpm || tokens <= 0) return;
     this.refill();
-    this.tokens = Math.min(this.tokenCapacity(0), this.tokens + tokens);
+    this.tokens = Math.min(this.tokenCapacity(), this.tokens + tokens);
+    // the head waiter's timer was set for the old balance: look again now
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     this.pump();
   }
 
-  private tokenCapacity(request: number): number {
-    // one request larger than the bucket could never start: let it go once the bucket is full
-    return Math.max((this.tpm ?? 0) / 6, request);
+  /** The token bucket holds ten seconds of budget. */
+  private tokenCapacity(): number {
+    return (this.tpm ?? 0) / 6;
   }
 
   private refill(): void {
@@ -71,7 +74,7 @@ export class RateLimiter {
     const dt = (t - this.last) / 60_000;
     this.last = t;
     if (this.rpm) this.requests = Math.min(1, this.requests + dt * this.rpm);
-    if (this.tpm) this.tokens = Math.min(this.tokenCapacity(0), this.tokens + dt * this.tpm);
+    if (this.tpm) this.tokens = Math.min(this.tokenCapacity(), this.tokens + dt * this.tpm);
   }
 
   private pump(): void {
@@ -81,8 +84,8 @@ export class RateLimiter {
       if (!w) return;
       this.refill();
       const needReq = this.rpm ? Math.max(0, 1 - this.requests) / this.rpm : 0;
-      const cap = this.tokenCapacity(w.tokens);
-      const want = Math.min(w.tokens, cap);
+      // a request larger than the whole bucket waits for a full bucket and takes all of it
+      const want = Math.min(w.tokens, this.tokenCapacity());
       const needTok = this.tpm ? Math.max(0, want - this.tokens) / this.tpm : 0;
       const waitMs = Math.max(needReq, needTok) * 60_000;
       if (waitMs > 0.5) {

@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import type { RunConfig, SettingConfig } from '../config/types';
 import { DataError } from '../errors';
 import { loadTemplate, type Template } from '../generation/template';
-import { countTokens } from '../generation/tokens';
 import type { DataContext } from '../seeds/fetchData';
 import { loadSeeds } from '../seeds/loadSeeds';
 import { datasetDirName, datasetId } from '../results';
@@ -25,8 +24,6 @@ export function dataContext(config: RunConfig): DataContext {
 /** Loads seeds and templates of the settings a run uses; bad data fails here, before any request. */
 export async function prepareSettings(config: RunConfig, only?: RunOptions['only']): Promise<PreparedSetting[]> {
   const ctx = dataContext(config);
-  // the tokenizer builds its tables on first use (~0.4 s of blocked event loop): do it before any request is in flight
-  countTokens('');
   const out: PreparedSetting[] = [];
   for (const setting of config.settings) {
     if (only?.settings && !only.settings.includes(setting.key)) continue;

@@ -76,11 +76,16 @@ function jsonRows(text: string, label: string): LocatedRow[] {
 
 function csvRows(text: string, label: string): LocatedRow[] {
   try {
-    const records = parseCsv(text, { columns: true, info: true, skip_empty_lines: true, bom: true, relax_column_count: false }) as {
+    const records = parseCsv(text, { columns: true, info: true, raw: true, skip_empty_lines: true, bom: true, relax_column_count: false }) as {
       record: Record<string, string>;
       info: { lines: number };
+      raw: string;
     }[];
-    return records.map((r) => ({ row: r.record, line: r.info.lines }));
+    // info.lines is where a record ends; report where it starts, as for JSON rows
+    return records.map((r) => {
+      const body = r.raw.replace(/^(\r?\n)+/, '').replace(/\r?\n$/, '');
+      return { row: r.record, line: r.info.lines - (body.match(/\n/g)?.length ?? 0) };
+    });
   } catch (e) {
     const lines = (e as { lines?: number }).lines;
     throw new DataError(`invalid CSV (${(e as Error).message})`, lines ? `${label}:${lines}` : label);

@@ -34,24 +34,40 @@ export function fsyncDir(dir: string): void {
  */
 export function acquireLock(file: string, what: string): () => void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
+  const mine = String(process.pid);
   for (let tries = 0; tries < 3; tries++) {
+    // the lock file appears with its pid already in it (hard link of a finished temp file),
+    // so nobody can ever read an empty lock and mistake it for a stale one
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+    fs.writeFileSync(tmp, mine);
     try {
-      const fd = fs.openSync(file, 'wx');
-      fs.writeSync(fd, String(process.pid));
-      fs.closeSync(fd);
+      fs.linkSync(tmp, file);
       return () => {
         try {
-          if (fs.readFileSync(file, 'utf8') === String(process.pid)) fs.unlinkSync(file);
+          if (fs.readFileSync(file, 'utf8') === mine) fs.unlinkSync(file);
         } catch {
           // already gone
         }
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(fs.readFileSync(file, 'utf8').trim());
-      if (pid && pid !== process.pid && alive(pid)) throw new Error(`${what} is in use by process ${pid} (lock ${file})`);
-      if (pid === process.pid) throw new Error(`${what} is already open in this process`);
-      fs.rmSync(file, { force: true }); // stale: its owner died
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
+    let holder: string;
+    try {
+      holder = fs.readFileSync(file, 'utf8').trim();
+    } catch {
+      continue; // released meanwhile: try again
+    }
+    const pid = Number(holder);
+    if (pid === process.pid) throw new Error(`${what} is already open in this process`);
+    if (pid && alive(pid)) throw new Error(`${what} is in use by process ${pid} (lock ${file})`);
+    // its owner died (kill -9): take the lock over, unless someone else already did
+    try {
+      if (fs.readFileSync(file, 'utf8').trim() === holder) fs.unlinkSync(file);
+    } catch {
+      // gone already
     }
   }
   throw new Error(`cannot lock ${what} (${file})`);

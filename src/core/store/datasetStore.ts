@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Database } from 'sql.js';
+import type { Database, Statement } from 'sql.js';
 import type { Usage } from '../types';
 import { acquireLock, writeFileAtomic } from './atomicFile';
 import { Journal, type JournalEntry } from './journal';
@@ -144,6 +144,8 @@ export class DatasetStore {
   private appliedSeq: number;
   private timer: NodeJS.Timeout | undefined;
   private readOnly = false;
+  /** Compiled statements, reused: compiling SQL for every write cost more than the write itself. */
+  private readonly statements = new Map<string, Statement>();
 
   private constructor(
     readonly dir: string,
@@ -158,7 +160,7 @@ export class DatasetStore {
   }
 
   static async open(dir: string, info: DatasetInfo, opts: { checkpointSeconds?: number; readOnly?: boolean } = {}): Promise<DatasetStore> {
-    fs.mkdirSync(dir, { recursive: true });
+    if (!opts.readOnly) fs.mkdirSync(dir, { recursive: true });
     const unlock = opts.readOnly ? () => undefined : acquireLock(path.join(dir, 'lock'), `dataset ${info.id}`);
     try {
       const SQL = await sqlJs();
@@ -180,6 +182,8 @@ export class DatasetStore {
       const store = (holder.store = new DatasetStore(dir, { ...info, target: info.target || Number(meta.target ?? 0) }, db, journal, unlock, base));
       store.readOnly = opts.readOnly ?? false;
       store.writeMeta();
+      // a new store is saved at close even if nothing is written, so its identity is on disk
+      if (!fs.existsSync(dbFile)) store.dirty = true;
       for (const { entry, end } of replay) store.applyAll([entry], end);
       if (!opts.readOnly && opts.checkpointSeconds) {
         store.timer = setInterval(() => store.checkpoint(), opts.checkpointSeconds * 1000);
@@ -229,10 +233,16 @@ export class DatasetStore {
     this.dirty = true;
   }
 
+  private exec(sql: string, params: (string | number)[]): void {
+    let stmt = this.statements.get(sql);
+    if (!stmt) this.statements.set(sql, (stmt = this.db.prepare(sql)));
+    stmt.run(params);
+  }
+
   private apply(e: JournalEntry): void {
     switch (e.type) {
       case 'intent':
-        this.db.run('INSERT OR REPLACE INTO intents (slot, attempt, choice) VALUES (?, ?, ?)', [
+        this.exec('INSERT OR REPLACE INTO intents (slot, attempt, choice) VALUES (?, ?, ?)', [
           e.slot as number,
           e.attempt as number,
           JSON.stringify(e.choice),
@@ -240,7 +250,7 @@ export class DatasetStore {
         break;
       case 'attempt': {
         const a = e as unknown as AttemptRecord;
-        this.db.run(
+        this.exec(
           `INSERT OR REPLACE INTO attempts (slot, attempt, outcome, reasons, input_tokens, output_tokens, cost_usd, latency_ms, cached, via, transport, at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           [a.slot, a.attempt, a.outcome, JSON.stringify(a.reasons), a.usage.inputTokens, a.usage.outputTokens, a.costUsd, a.latencyMs, a.cached ? 1 : 0, a.via, JSON.stringify(a.transport), a.at],
@@ -249,7 +259,7 @@ export class DatasetStore {
       }
       case 'instance': {
         const r = e as unknown as InstanceRecord;
-        this.db.run(
+        this.exec(
           `INSERT OR REPLACE INTO instances (id, slot, setting, generator, status, instruction, response, raw_output, reasons, attempts,
              input_tokens, output_tokens, cost_usd, latency_ms, started_at, finished_at, content_hash, meta)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -263,7 +273,7 @@ export class DatasetStore {
       }
       case 'batch': {
         const b = e as unknown as BatchRecord;
-        this.db.run('INSERT OR REPLACE INTO batches (id, provider, status, items, submitted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [
+        this.exec('INSERT OR REPLACE INTO batches (id, provider, status, items, submitted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [
           b.id, b.provider, b.status, JSON.stringify(b.items), b.submittedAt, b.updatedAt,
         ]);
         break;
@@ -288,6 +298,8 @@ export class DatasetStore {
     if (this.timer) clearInterval(this.timer);
     await this.journal.close();
     this.checkpoint();
+    for (const st of this.statements.values()) st.free();
+    this.statements.clear();
     this.db.close();
     this.unlock();
   }

@@ -44,7 +44,12 @@ export class Journal {
     onDurable: (entries: JournalEntry[], endOffset: number) => void,
     readOnly = false,
   ): { journal: Journal; replay: { entry: JournalEntry; end: number }[] } {
-    if (readOnly && !fs.existsSync(file)) fs.writeFileSync(file, '', { flag: 'a' });
+    if (readOnly && !fs.existsSync(file)) {
+      // nothing written yet: a reader sees an empty journal and creates nothing
+      const empty = new Journal(file, -1, 0, baseSeq, onDurable);
+      empty.closed = true;
+      return { journal: empty, replay: [] };
+    }
     const fd = fs.openSync(file, readOnly ? 'r' : fs.existsSync(file) ? 'r+' : 'w+');
     let size = fs.fstatSync(fd).size;
     const start = fromOffset <= size ? fromOffset : 0;
