@@ -3,55 +3,136 @@ import * as path from 'node:path';
 import type { ChatRequest, ChatResponse } from '../providers/types';
 import { sha256 } from '../util/rng';
 
+interface Shard {
+  file: string;
+  fd: number;
+  /** Bytes on disk plus bytes queued for the next write. */
+  size: number;
+  index: Map<string, { offset: number; length: number }>;
+  pending: Buffer[];
+  flushing?: Promise<void>;
+}
+
+const FLUSH_DELAY_MS = 25;
+const KEY_AT = '{"k":"'.length;
+const KEY_LEN = 64;
+
 /**
  * Content-addressed response cache: the key is a hash of everything that determines an answer
  * (provider, model, sampling, system prompt, messages) plus the sample number, so a resumed or
  * repeated run never pays twice for the same request, while a retry (next sample) asks anew.
- * One small JSON file per entry, written with a rename so a crash never leaves a torn entry.
+ *
+ * Entries are lines appended to one log file per model (`{"k":"<key>","r":<response>}`), written
+ * in batches off the event loop; the key index is rebuilt by scanning the log the first time a
+ * model is used. One append per batch of answers instead of a file per answer: at hundreds of
+ * answers a second the per-file open/write/rename dominated the engine's own CPU time.
  */
 export class ResponseCache {
-  private readonly dirs = new Set<string>();
-  private readonly writing = new Set<Promise<void>>();
+  private readonly shards = new Map<string, Shard>();
   constructor(readonly dir: string) {}
 
   key(provider: string, req: ChatRequest, sample: number): string {
     const { model, system, messages, sampling } = req;
-    return sha256(JSON.stringify({ provider, model, system, messages, sampling, sample }));
+    return `${shardName(provider, model)}:${sha256(JSON.stringify({ provider, model, system, messages, sampling, sample }))}`;
   }
 
   get(key: string): ChatResponse | undefined {
+    const [name, k] = split(key);
+    const shard = this.shard(name);
+    const at = shard.index.get(k);
+    if (!at) return undefined;
+    if (at.offset + at.length > fs.fstatSync(shard.fd).size) return undefined; // still queued: not readable yet
+    const buf = Buffer.alloc(at.length);
+    fs.readSync(shard.fd, buf, 0, at.length, at.offset);
+    // another process appending to the same log shifts offsets: only trust a line with our key
+    if (buf.toString('latin1', KEY_AT, KEY_AT + KEY_LEN) !== k) return undefined;
     try {
-      return JSON.parse(fs.readFileSync(this.file(key), 'utf8')) as ChatResponse;
+      return (JSON.parse(buf.toString('utf8')) as { r: ChatResponse }).r;
     } catch {
       return undefined;
     }
   }
 
-  /**
-   * Stores an answer in the background (file I/O off the event loop). A lost entry only means
-   * paying again, so callers do not wait; `drain()` waits for every write started.
-   */
+  /** Queues an answer; it is written with the others of this tick. A lost entry only means paying again. */
   put(key: string, res: ChatResponse): void {
-    const file = this.file(key);
-    const dir = path.dirname(file);
-    if (!this.dirs.has(dir)) {
-      fs.mkdirSync(dir, { recursive: true });
-      this.dirs.add(dir);
+    const [name, k] = split(key);
+    const shard = this.shard(name);
+    if (shard.index.has(k)) return;
+    const line = Buffer.from(`{"k":"${k}","r":${JSON.stringify(res)}}\n`);
+    shard.index.set(k, { offset: shard.size, length: line.length - 1 });
+    shard.size += line.length;
+    shard.pending.push(line);
+    shard.flushing ??= this.flush(shard);
+  }
+
+  private async flush(shard: Shard): Promise<void> {
+    // nobody waits for the cache: collect a few dozen milliseconds of answers per write
+    await new Promise((r) => setTimeout(r, FLUSH_DELAY_MS));
+    while (shard.pending.length) {
+      const data = Buffer.concat(shard.pending);
+      shard.pending = [];
+      await new Promise<void>((resolve) => fs.write(shard.fd, data, 0, data.length, null, () => resolve()));
     }
-    const tmp = `${file}.${process.pid}.tmp`;
-    const w = fs.promises
-      .writeFile(tmp, JSON.stringify(res))
-      .then(() => fs.promises.rename(tmp, file))
-      .catch(() => undefined)
-      .finally(() => this.writing.delete(w));
-    this.writing.add(w);
+    shard.flushing = undefined;
   }
 
+  /** Waits until every queued answer is written. */
   async drain(): Promise<void> {
-    await Promise.all([...this.writing]);
+    for (const s of this.shards.values()) while (s.flushing) await s.flushing;
   }
 
-  private file(key: string): string {
-    return path.join(this.dir, key.slice(0, 2), `${key}.json`);
+  async close(): Promise<void> {
+    await this.drain();
+    for (const s of this.shards.values()) fs.closeSync(s.fd);
+    this.shards.clear();
   }
+
+  private shard(name: string): Shard {
+    let s = this.shards.get(name);
+    if (s) return s;
+    fs.mkdirSync(this.dir, { recursive: true });
+    const file = path.join(this.dir, `${name}.jsonl`);
+    const fd = fs.openSync(file, 'a+');
+    const { index, end } = scan(fd);
+    // a line cut by a crash is dropped so the next append starts on a fresh line
+    if (end < fs.fstatSync(fd).size) fs.ftruncateSync(fd, end);
+    s = { file, fd, size: end, index, pending: [] };
+    this.shards.set(name, s);
+    return s;
+  }
+}
+
+function shardName(provider: string, model: string): string {
+  return sha256(`${provider}\u0000${model}`).slice(0, 16);
+}
+
+function split(key: string): [string, string] {
+  const i = key.indexOf(':');
+  return [key.slice(0, i), key.slice(i + 1)];
+}
+
+/** Reads the keys of a log without parsing the answers. */
+function scan(fd: number): { index: Shard['index']; end: number } {
+  const index: Shard['index'] = new Map();
+  const size = fs.fstatSync(fd).size;
+  const chunk = Buffer.alloc(1 << 20);
+  let carry = Buffer.alloc(0);
+  let pos = 0;
+  let lineStart = 0;
+  while (pos < size) {
+    const n = fs.readSync(fd, chunk, 0, chunk.length, pos);
+    if (n <= 0) break;
+    const buf = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+    const base = pos - carry.length;
+    let from = 0;
+    for (let nl = buf.indexOf(10, from); nl >= 0; nl = buf.indexOf(10, from)) {
+      const line = buf.subarray(from, nl);
+      if (line.length > KEY_AT + KEY_LEN) index.set(line.toString('latin1', KEY_AT, KEY_AT + KEY_LEN), { offset: base + from, length: line.length });
+      from = nl + 1;
+      lineStart = base + from;
+    }
+    carry = Buffer.from(buf.subarray(from));
+    pos += n;
+  }
+  return { index, end: lineStart };
 }

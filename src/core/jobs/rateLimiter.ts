@@ -9,13 +9,18 @@ interface Waiter {
 }
 
 /**
- * Requests-per-minute and tokens-per-minute budgets as continuously refilled buckets.
- * The request bucket holds a single request, so requests are paced evenly (60/rpm seconds
- * apart) and never exceed the limit in any rolling minute, which is how providers count.
- * Waiters are served first come, first served.
+ * Requests-per-minute and tokens-per-minute budgets.
+ *
+ * Requests are paced on a fixed schedule (virtual scheduling: request i may start at
+ * start + i·interval). A timer that fires a little late does not push the schedule back, so
+ * the long-run rate is the limit itself rather than the limit minus timer lag; the interval is
+ * 60/(rpm − 1) s, which keeps any rolling minute at or under `rpm` requests even when a late
+ * start is followed by on-time ones. Tokens come from a bucket refilled continuously (ten
+ * seconds of budget). Waiters are served first come, first served.
  */
 export class RateLimiter {
-  private requests: number;
+  /** When the next request may start on the schedule (ms, on the `now` clock). */
+  private nextStart: number;
   private tokens: number;
   private last: number;
   private queue: Waiter[] = [];
@@ -26,9 +31,9 @@ export class RateLimiter {
     private readonly tpm: number | undefined,
     private readonly now: () => number = () => performance.now(),
   ) {
-    this.requests = 1;
     this.tokens = tpm ? tpm / 6 : 0;
     this.last = this.now();
+    this.nextStart = this.last;
   }
 
   get limited(): boolean {
@@ -73,7 +78,6 @@ export class RateLimiter {
     const t = this.now();
     const dt = (t - this.last) / 60_000;
     this.last = t;
-    if (this.rpm) this.requests = Math.min(1, this.requests + dt * this.rpm);
     if (this.tpm) this.tokens = Math.min(this.tokenCapacity(), this.tokens + dt * this.tpm);
   }
 
@@ -83,7 +87,7 @@ export class RateLimiter {
       const w = this.queue[0];
       if (!w) return;
       this.refill();
-      const needReq = this.rpm ? Math.max(0, 1 - this.requests) / this.rpm : 0;
+      const needReq = this.rpm ? Math.max(0, this.nextStart - this.last) / 60_000 : 0;
       // a request larger than the whole bucket waits for a full bucket and takes all of it
       const want = Math.min(w.tokens, this.tokenCapacity());
       const needTok = this.tpm ? Math.max(0, want - this.tokens) / this.tpm : 0;
@@ -96,7 +100,11 @@ export class RateLimiter {
         return;
       }
       this.queue.shift();
-      if (this.rpm) this.requests -= 1;
+      if (this.rpm) {
+        const interval = 60_000 / Math.max(1, this.rpm - 1);
+        // late by less than one interval: keep the schedule; idle for longer: start a new one
+        this.nextStart = this.last - this.nextStart < interval ? this.nextStart + interval : this.last + interval;
+      }
       if (this.tpm) this.tokens -= want;
       if (w.onAbort) w.signal?.removeEventListener('abort', w.onAbort);
       w.resolve();

@@ -165,7 +165,7 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
   } finally {
     clearInterval(indexTimer);
     indexTimer = undefined;
-    await cache.drain();
+    await cache.close();
   }
   const cancelled = Boolean(opts.signal?.aborted || opts.stopSignal?.aborted);
   const status: RunSummary['status'] = summaries.some((s) => s.status === 'failed') ? 'failed' : cancelled || summaries.some((s) => s.status === 'cancelled') ? 'cancelled' : 'completed';
