@@ -6,37 +6,48 @@ import { usd } from './format';
 export function progressReporter(stream: NodeJS.WriteStream): (e: RunEvent) => void {
   const tty = Boolean(stream.isTTY);
   let bar: SingleBar | undefined;
+  let total = 0;
+  let state = { done: 0, valid: 0, failed: 0, cost: usd(0), inflight: 0 };
   let lastLine = 0;
+  const startBar = () => {
+    bar = new SingleBar({
+      stream,
+      format: ' {bar} {percentage}% | {value}/{total} | valid {valid} failed {failed} | {cost} | {inflight} in flight | ETA {eta_formatted}',
+      barsize: 24,
+      hideCursor: true,
+      etaBuffer: 200,
+    });
+    bar.start(total, state.done, state);
+  };
   return (e) => {
     switch (e.type) {
       case 'run-start':
         stream.write(`run "${e.run}": ${e.datasets.length} dataset(s), ${e.totalTarget} instance slots${e.alreadyDone ? `, ${e.alreadyDone} already done (resuming)` : ''}\n`);
         stream.write(`results: ${e.resultsDir}\n`);
-        if (tty) {
-          bar = new SingleBar({
-            stream,
-            format: ' {bar} {percentage}% | {value}/{total} | valid {valid} failed {failed} | {cost} | {inflight} in flight | ETA {eta_formatted}',
-            barsize: 24,
-            hideCursor: true,
-            etaBuffer: 200,
-          });
-          bar.start(e.totalTarget, e.alreadyDone, { valid: 0, failed: 0, cost: usd(0), inflight: 0 });
-        }
+        total = e.totalTarget;
+        state = { ...state, done: e.alreadyDone };
+        if (tty) startBar();
         break;
       case 'progress': {
-        const valid = e.datasets.reduce((n, d) => n + d.valid, 0);
-        const failed = e.datasets.reduce((n, d) => n + d.failed, 0);
-        if (bar) bar.update(e.done, { valid, failed, cost: usd(e.costUsd), inflight: e.requestsInFlight });
-        else if (Date.now() - lastLine > 5000) {
+        state = {
+          done: e.done,
+          valid: e.datasets.reduce((n, d) => n + d.valid, 0),
+          failed: e.datasets.reduce((n, d) => n + d.failed, 0),
+          cost: usd(e.costUsd),
+          inflight: e.requestsInFlight,
+        };
+        if (bar) bar.update(e.done, state);
+        else if (!tty && Date.now() - lastLine > 5000) {
           lastLine = Date.now();
-          stream.write(`progress ${e.done}/${e.totalTarget} valid ${valid} failed ${failed} cost ${usd(e.costUsd)}\n`);
+          stream.write(`progress ${e.done}/${e.totalTarget} valid ${state.valid} failed ${state.failed} cost ${state.cost}\n`);
         }
         break;
       }
       case 'log':
+        // print the message above the bar: stop it, write, start it again where it was
         if (bar) bar.stop();
         stream.write(`${e.level}: ${e.message}\n`);
-        bar = undefined;
+        if (bar) startBar();
         break;
       case 'run-done':
         bar?.stop();

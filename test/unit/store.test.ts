@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { sqlJs } from '../../src/core/store/sqljs';
 import * as path from 'node:path';
 import { acquireLock, writeFileAtomic } from '../../src/core/store/atomicFile';
 import { DatasetStore, instanceId, type BatchRecord } from '../../src/core/store/datasetStore';
@@ -366,18 +367,43 @@ describe('store: DatasetStore', () => {
 describe('store: IndexStore', () => {
   const mkdir = tempDirs('index');
 
+  it('reports a run whose process is gone as interrupted', async () => {
+    const index = new IndexStore(mkdir());
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const deadPid = Number(child.stdout);
+    assert.ok(deadPid > 0);
+    await index.upsertRun({ name: 'gone', configFile: '/x/g.agorabench.json', status: 'running', pid: deadPid, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z' });
+    await index.upsertRun({ name: 'live', configFile: '/x/l.agorabench.json', status: 'running', pid: process.pid, createdAt: '2025-01-02T00:00:00Z', updatedAt: '2025-01-02T00:00:00Z' });
+    const byName = new Map((await index.runs()).map((r) => [r.name, r.status]));
+    assert.equal(byName.get('gone'), 'interrupted');
+    assert.equal(byName.get('live'), 'running');
+  });
+
+  it('adds the pid column to an index written before it existed', async () => {
+    const dir = mkdir();
+    const SQL = await sqlJs();
+    const old = new SQL.Database();
+    old.run("CREATE TABLE runs (name TEXT PRIMARY KEY, config_file TEXT NOT NULL, status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL); INSERT INTO runs VALUES ('old', '/x.json', 'completed', 't0', 't1');");
+    fs.writeFileSync(path.join(dir, 'index.sqlite'), old.export());
+    old.close();
+    const index = new IndexStore(dir);
+    await index.upsertRun({ name: 'new', configFile: '/y.json', status: 'completed', pid: 1, createdAt: 't2', updatedAt: 't3' });
+    assert.deepEqual((await index.runs()).map((r) => [r.name, r.status, r.pid]).sort(), [['new', 'completed', 1], ['old', 'completed', 0]]);
+  });
+
   it('upserts and lists runs and datasets', async () => {
     const dir = mkdir();
     const index = new IndexStore(dir);
     assert.deepEqual(await index.runs(), []);
     assert.deepEqual(await index.datasets(), []);
-    await index.upsertRun({ name: 'a', configFile: '/x/a.agorabench.json', status: 'running', createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z' });
-    await index.upsertRun({ name: 'b', configFile: '/x/b.agorabench.json', status: 'running', createdAt: '2025-01-02T00:00:00Z', updatedAt: '2025-01-02T00:00:00Z' });
-    await index.upsertRun({ name: 'a', configFile: '/x/a2.agorabench.json', status: 'completed', createdAt: '2030-01-01T00:00:00Z', updatedAt: '2025-01-03T00:00:00Z' });
+    const pid = process.pid;
+    await index.upsertRun({ name: 'a', configFile: '/x/a.agorabench.json', status: 'running', pid, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z' });
+    await index.upsertRun({ name: 'b', configFile: '/x/b.agorabench.json', status: 'running', pid, createdAt: '2025-01-02T00:00:00Z', updatedAt: '2025-01-02T00:00:00Z' });
+    await index.upsertRun({ name: 'a', configFile: '/x/a2.agorabench.json', status: 'completed', pid, createdAt: '2030-01-01T00:00:00Z', updatedAt: '2025-01-03T00:00:00Z' });
     assert.deepEqual(await index.runs(), [
-      { name: 'b', configFile: '/x/b.agorabench.json', status: 'running', createdAt: '2025-01-02T00:00:00Z', updatedAt: '2025-01-02T00:00:00Z' },
+      { name: 'b', configFile: '/x/b.agorabench.json', status: 'running', pid, createdAt: '2025-01-02T00:00:00Z', updatedAt: '2025-01-02T00:00:00Z' },
       // an update keeps the creation time
-      { name: 'a', configFile: '/x/a2.agorabench.json', status: 'completed', createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-03T00:00:00Z' },
+      { name: 'a', configFile: '/x/a2.agorabench.json', status: 'completed', pid, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-03T00:00:00Z' },
     ]);
 
     await index.upsertDatasets([datasetRow('a/g2/s', { run: 'a', generator: 'g2' }), datasetRow('a/g1/s', { run: 'a', generator: 'g1' }), datasetRow('b/g1/s', { run: 'b', generator: 'g1' })]);

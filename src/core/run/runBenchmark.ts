@@ -33,7 +33,7 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
   const plans = planDatasets(config, settings, opts.only);
   const index = new IndexStore(config.resultsDir);
   const now = () => new Date().toISOString();
-  await index.upsertRun({ name: config.name, configFile: config.file, status: 'running', createdAt: now(), updatedAt: now() });
+  await index.upsertRun({ name: config.name, configFile: config.file, status: 'running', pid: process.pid, createdAt: now(), updatedAt: now() });
 
   const progress = new Map<string, DatasetProgress & { plan: DatasetPlan; status: DatasetRow['status']; attempts: number; usage: typeof ZERO_USAGE }>();
   for (const p of plans) {
@@ -169,7 +169,7 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
   }
   const cancelled = Boolean(opts.signal?.aborted || opts.stopSignal?.aborted);
   const status: RunSummary['status'] = summaries.some((s) => s.status === 'failed') ? 'failed' : cancelled || summaries.some((s) => s.status === 'cancelled') ? 'cancelled' : 'completed';
-  await index.upsertRun({ name: config.name, configFile: config.file, status, createdAt: now(), updatedAt: now() });
+  await index.upsertRun({ name: config.name, configFile: config.file, status, pid: process.pid, createdAt: now(), updatedAt: now() });
   summaries.sort((a, b) => plans.findIndex((p) => p.id === a.id) - plans.findIndex((p) => p.id === b.id));
   const summary: RunSummary = {
     run: config.name,

@@ -62,7 +62,7 @@ export function acquireLock(file: string, what: string): () => void {
     }
     const pid = Number(holder);
     if (pid === process.pid) throw new Error(`${what} is already open in this process`);
-    if (pid && alive(pid)) throw new Error(`${what} is in use by process ${pid} (lock ${file})`);
+    if (pid && processAlive(pid)) throw new Error(`${what} is in use by process ${pid} (lock ${file})`);
     // its owner died (kill -9): take the lock over, unless someone else already did
     try {
       if (fs.readFileSync(file, 'utf8').trim() === holder) fs.unlinkSync(file);
@@ -73,7 +73,9 @@ export function acquireLock(file: string, what: string): () => void {
   throw new Error(`cannot lock ${what} (${file})`);
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (0 = unknown: treated as gone). */
+export function processAlive(pid: number): boolean {
+  if (!pid) return false;
   try {
     process.kill(pid, 0);
     return true;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database } from 'sql.js';
-import { acquireLock, writeFileAtomic } from './atomicFile';
+import { acquireLock, processAlive, writeFileAtomic } from './atomicFile';
 import { sqlJs } from './sqljs';
 
 const SCHEMA = `
@@ -9,6 +9,7 @@ CREATE TABLE IF NOT EXISTS runs (
   name TEXT PRIMARY KEY,
   config_file TEXT NOT NULL,
   status TEXT NOT NULL,
+  pid INTEGER NOT NULL DEFAULT 0,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
@@ -37,7 +38,10 @@ export type RunStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'inte
 export interface RunRow {
   name: string;
   configFile: string;
+  /** 'interrupted' when the row says running but the process that ran it is gone (kill -9, crash). */
   status: RunStatus;
+  /** Process that last ran it. */
+  pid: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -104,15 +108,18 @@ export class IndexStore {
     const SQL = await sqlJs();
     const db = fs.existsSync(this.file) ? new SQL.Database(fs.readFileSync(this.file)) : new SQL.Database();
     db.run(SCHEMA);
+    // indexes written before runs.pid existed
+    const cols = db.exec('PRAGMA table_info(runs)')[0]?.values.map((v) => String(v[1])) ?? [];
+    if (!cols.includes('pid')) db.run('ALTER TABLE runs ADD COLUMN pid INTEGER NOT NULL DEFAULT 0');
     return db;
   }
 
   async upsertRun(r: RunRow): Promise<void> {
     await this.update((db) =>
       db.run(
-        `INSERT INTO runs (name, config_file, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(name) DO UPDATE SET config_file = excluded.config_file, status = excluded.status, updated_at = excluded.updated_at`,
-        [r.name, r.configFile, r.status, r.createdAt, r.updatedAt],
+        `INSERT INTO runs (name, config_file, status, pid, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET config_file = excluded.config_file, status = excluded.status, pid = excluded.pid, updated_at = excluded.updated_at`,
+        [r.name, r.configFile, r.status, r.pid, r.createdAt, r.updatedAt],
       ),
     );
   }
@@ -134,13 +141,18 @@ export class IndexStore {
     if (!fs.existsSync(this.file)) return [];
     const db = await this.load();
     try {
-      return select(db, 'SELECT name, config_file, status, created_at, updated_at FROM runs ORDER BY created_at DESC').map((r) => ({
-        name: String(r[0]),
-        configFile: String(r[1]),
-        status: String(r[2]) as RunStatus,
-        createdAt: String(r[3]),
-        updatedAt: String(r[4]),
-      }));
+      return select(db, 'SELECT name, config_file, status, pid, created_at, updated_at FROM runs ORDER BY created_at DESC').map((r) => {
+        const status = String(r[2]) as RunStatus;
+        const pid = Number(r[3]);
+        return {
+          name: String(r[0]),
+          configFile: String(r[1]),
+          status: status === 'running' && !processAlive(pid) ? 'interrupted' : status,
+          pid,
+          createdAt: String(r[4]),
+          updatedAt: String(r[5]),
+        };
+      });
     } finally {
       db.close();
     }
