@@ -24,6 +24,11 @@ export default tseslint.config(
     },
   },
   {
+    // eslint's flat config is found through its default export
+    files: ['eslint.config.mjs'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
     files: ['scripts/**/*.mjs', 'test/**/*.{js,mjs,cjs}'],
     languageOptions: { sourceType: 'module' },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -1,0 +1,44 @@
+// Which config a command works on: an explicit argument, else the active editor's config file,
+// else a QuickPick over the workspace's `*.agorabench.json` files.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+export const CONFIG_GLOB = '**/*.agorabench.json';
+const EXCLUDE = '{**/node_modules/**,**/.agorabench/**}';
+
+/** What commands accept: a path, a Uri (explorer/editor menus) or `{ configFile }` (tests, other commands). */
+export type ConfigArg = string | vscode.Uri | { configFile?: string } | undefined;
+
+export function isConfigFile(fsPath: string): boolean {
+  return fsPath.endsWith('.agorabench.json');
+}
+
+/** The config path an argument names, if it names one. */
+export function configFromArg(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return path.resolve(arg);
+  if (arg instanceof vscode.Uri) return arg.fsPath;
+  if (typeof arg === 'object' && arg !== null && typeof (arg as { configFile?: unknown }).configFile === 'string') {
+    return path.resolve((arg as { configFile: string }).configFile);
+  }
+  return undefined;
+}
+
+export async function resolveConfigFile(arg: unknown, placeHolder: string): Promise<string | undefined> {
+  const explicit = configFromArg(arg);
+  if (explicit) return explicit;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active?.scheme === 'file' && isConfigFile(active.fsPath)) return active.fsPath;
+  const files = await vscode.workspace.findFiles(CONFIG_GLOB, EXCLUDE, 200);
+  if (files.length === 0) {
+    void vscode.window.showWarningMessage('AgoraBench: no *.agorabench.json config in this workspace.');
+    return undefined;
+  }
+  if (files.length === 1) return files[0]?.fsPath;
+  const picked = await vscode.window.showQuickPick(
+    files
+      .map((f) => ({ label: path.basename(f.fsPath), description: vscode.workspace.asRelativePath(f, true), file: f.fsPath }))
+      .sort((a, b) => a.description.localeCompare(b.description)),
+    { placeHolder, matchOnDescription: true },
+  );
+  return picked?.file;
+}

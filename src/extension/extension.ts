@@ -1,0 +1,22 @@
+// Composition root: build the services once, register each feature, own every disposable.
+import * as vscode from 'vscode';
+import { registerInstancesSerializer } from './instances/instancesSerializer';
+import { registerOpenInstances } from './instances/openInstancesCommand';
+import { registerRunCommand } from './run/runCommand';
+import { registerSetApiKey } from './secrets/setApiKeyCommand';
+import { createServices } from './services';
+
+export function activate(context: vscode.ExtensionContext): void {
+  const services = createServices(context);
+  context.subscriptions.push(
+    registerRunCommand(context, services),
+    registerSetApiKey(context, services),
+    registerOpenInstances(context, services),
+    registerInstancesSerializer(context, services),
+  );
+  services.log.info(`activated ${context.extension.id} ${String(context.extension.packageJSON.version)} (workspace trusted: ${String(vscode.workspace.isTrusted)})`);
+}
+
+export function deactivate(): void {
+  // everything is disposed through context.subscriptions
+}

@@ -1,0 +1,61 @@
+// The open Instances panels, one per dataset: opening a dataset again reveals its panel.
+import * as vscode from 'vscode';
+import { Results } from '../../core';
+import type { InstancesPanelState } from '../../protocol/instancesProtocol';
+import { webviewOptions } from '../webview/webviewPanelHtml';
+import { DatasetPager } from './datasetPager';
+import { INSTANCES_VIEW_TYPE, InstancesPanel } from './instancesPanel';
+
+export class InstancesPanels implements vscode.Disposable {
+  private readonly panels = new Map<string, InstancesPanel>();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** Shows a dataset beside the active editor; returns the panel's id. */
+  show(resultsDir: string, datasetId: string): string {
+    const id = panelId(resultsDir, datasetId);
+    const existing = this.panels.get(id);
+    if (existing) {
+      existing.panel.reveal(); // where it is: moving it would leave a stale tab behind
+      return id;
+    }
+    const panel = vscode.window.createWebviewPanel(INSTANCES_VIEW_TYPE, `Instances: ${datasetId}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(this.extensionUri));
+    this.adopt(id, panel, resultsDir, datasetId);
+    return id;
+  }
+
+  /** Takes over a panel VS Code restored after a reload (see the serializer). */
+  restore(panel: vscode.WebviewPanel, state: InstancesPanelState): void {
+    const id = panelId(state.resultsDir, state.datasetId);
+    this.panels.get(id)?.dispose();
+    this.adopt(id, panel, state.resultsDir, state.datasetId);
+  }
+
+  get(id: string): InstancesPanel | undefined {
+    return this.panels.get(id);
+  }
+
+  get size(): number {
+    return this.panels.size;
+  }
+
+  private adopt(id: string, panel: vscode.WebviewPanel, resultsDir: string, datasetId: string): void {
+    const controller = new InstancesPanel(panel, new DatasetPager(new Results(resultsDir), datasetId), this.extensionUri, this.log);
+    this.panels.set(id, controller);
+    controller.onDidDispose(() => {
+      if (this.panels.get(id) === controller) this.panels.delete(id);
+    });
+  }
+
+  dispose(): void {
+    for (const p of [...this.panels.values()]) p.dispose();
+    this.panels.clear();
+  }
+}
+
+export function panelId(resultsDir: string, datasetId: string): string {
+  return `${resultsDir}#${datasetId}`;
+}

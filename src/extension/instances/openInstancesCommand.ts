@@ -1,0 +1,79 @@
+// "AgoraBench: Open Instances": choose a dataset of a config's results and show its instances
+// in a panel beside the editor.
+import * as vscode from 'vscode';
+import { ConfigError, Results, loadConfig, type DatasetRow } from '../../core';
+import { firstProblem } from '../config/configDiagnostics';
+import { resolveConfigFile } from '../config/configFiles';
+import { formatUsd } from '../run/progressReporter';
+import type { Services } from '../services';
+
+export const OPEN_INSTANCES_COMMAND = 'agorabench.openInstances';
+
+/** Optional argument (tests, the run's "Open Instances" button): skips the pickers it answers. */
+export interface OpenInstancesArgs {
+  configFile?: string;
+  /** Results directory; defaults to the config's. */
+  resultsDir?: string;
+  /** Only this run's datasets; defaults to the config's run name (all runs when only resultsDir is given). */
+  run?: string;
+  datasetId?: string;
+}
+
+/** What the command returns when a panel is shown. */
+export interface OpenInstancesResult {
+  panelId: string;
+  datasetId: string;
+  resultsDir: string;
+}
+
+export function registerOpenInstances(_context: vscode.ExtensionContext, services: Services): vscode.Disposable {
+  return vscode.commands.registerCommand(OPEN_INSTANCES_COMMAND, (arg?: OpenInstancesArgs | vscode.Uri) =>
+    openInstances(services, arg instanceof vscode.Uri ? { configFile: arg.fsPath } : (arg ?? {})),
+  );
+}
+
+async function openInstances(services: Services, arg: OpenInstancesArgs): Promise<OpenInstancesResult | undefined> {
+  const scope = arg.resultsDir ? { resultsDir: arg.resultsDir, run: arg.run } : await scopeOf(services, arg.configFile, arg.run);
+  if (!scope) return undefined;
+  const { resultsDir, run } = scope;
+  const datasets = await new Results(resultsDir).index.datasets(run);
+  if (!datasets.length) {
+    void vscode.window.showInformationMessage(`AgoraBench: no datasets${run ? ` of run "${run}"` : ''} in ${resultsDir} yet. Run the benchmark first.`);
+    return undefined;
+  }
+  const row = arg.datasetId ? datasets.find((d) => d.id === arg.datasetId) : await pickDataset(datasets);
+  if (!row) {
+    if (arg.datasetId) void vscode.window.showErrorMessage(`AgoraBench: no dataset "${arg.datasetId}" in ${resultsDir}.`);
+    return undefined;
+  }
+  return { panelId: services.panels.show(resultsDir, row.id), datasetId: row.id, resultsDir };
+}
+
+/** A config's results directory and run name: the datasets that config produces. */
+async function scopeOf(services: Services, configFile: string | undefined, run: string | undefined): Promise<{ resultsDir: string; run: string } | undefined> {
+  const file = await resolveConfigFile(configFile, 'Whose results do you want to browse?');
+  if (!file) return undefined;
+  try {
+    const config = loadConfig(file);
+    return { resultsDir: config.resultsDir, run: run ?? config.name };
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    services.diagnostics.publish(e);
+    void vscode.window.showErrorMessage(`AgoraBench: invalid config ${firstProblem(e)}`);
+    return undefined;
+  }
+}
+
+async function pickDataset(datasets: DatasetRow[]): Promise<DatasetRow | undefined> {
+  if (datasets.length === 1) return datasets[0];
+  const picked = await vscode.window.showQuickPick(
+    datasets.map((d) => ({
+      label: `${d.generator} · ${d.setting}`,
+      description: `${d.run} · ${d.status}`,
+      detail: `${d.valid}/${d.target} valid, ${d.failed} failed, ${formatUsd(d.costUsd)}`,
+      row: d,
+    })),
+    { placeHolder: 'Which dataset?', matchOnDescription: true },
+  );
+  return picked?.row;
+}

@@ -1,0 +1,37 @@
+// Tells a panel that a dataset store changed on disk (a run appends to its journal and
+// checkpoints its database), throttled so a busy run refreshes the panel about once a second.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+
+export class StoreWatcher implements vscode.Disposable {
+  private readonly watcher: vscode.FileSystemWatcher;
+  private timer: NodeJS.Timeout | undefined;
+
+  /** `storeRelDir` is relative to `resultsDir`, whose index.sqlite carries the dataset's status. */
+  constructor(
+    resultsDir: string,
+    storeRelDir: string,
+    private readonly onChange: () => void,
+    private readonly delayMs = 750,
+  ) {
+    const rel = storeRelDir.split(path.sep).join('/');
+    this.watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(resultsDir), `{index.sqlite,${rel}/dataset.sqlite,${rel}/journal.jsonl}`),
+    );
+    const fire = () => this.schedule();
+    this.watcher.onDidChange(fire);
+    this.watcher.onDidCreate(fire);
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.onChange();
+    }, this.delayMs);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.watcher.dispose();
+  }
+}

@@ -1,0 +1,100 @@
+// "AgoraBench: Run Benchmark": load the config (problems become diagnostics), run the engine
+// under a cancellable progress notification, and report the counts and cost at the end.
+import * as vscode from 'vscode';
+import { ConfigError, MissingKeyError, errorMessage, loadConfig, runBenchmark, type RunConfig } from '../../core';
+import { firstProblem } from '../config/configDiagnostics';
+import { resolveConfigFile } from '../config/configFiles';
+import type { Services } from '../services';
+import { formatUsd, progressReporter } from './progressReporter';
+import type { RunOutcome } from './runOutcome';
+
+export const RUN_COMMAND = 'agorabench.run';
+export const CANCEL_COMMAND = 'agorabench.cancel';
+
+export function registerRunCommand(_context: vscode.ExtensionContext, services: Services): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(RUN_COMMAND, (arg?: unknown) => runCommand(services, arg)),
+    vscode.commands.registerCommand(CANCEL_COMMAND, () => services.runs.cancel()),
+  );
+}
+
+async function runCommand(services: Services, arg: unknown): Promise<RunOutcome> {
+  if (!vscode.workspace.isTrusted) {
+    // Restricted Mode: a config could point requests (and keys) anywhere, so nothing runs
+    void vscode.window
+      .showErrorMessage('AgoraBench: running a benchmark is disabled in Restricted Mode. Trust this workspace to run it.', 'Manage Workspace Trust')
+      .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
+    return { status: 'restricted' };
+  }
+  const configFile = await resolveConfigFile(arg, 'Which benchmark config should run?');
+  if (!configFile) return { status: 'no-config' };
+  let config: RunConfig;
+  try {
+    config = loadConfig(configFile);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    services.diagnostics.publish(e);
+    services.log.error(e.message);
+    void vscode.window.showErrorMessage(`AgoraBench: invalid config ${firstProblem(e)}`);
+    return { status: 'config-error', configFile, problems: e.problems };
+  }
+  services.diagnostics.clear(configFile);
+  const missing = await firstMissingKey(services, config);
+  if (missing) return reportMissingKey(services, config, missing);
+  // no await between this check and execute's registration: two quick Runs cannot both pass it
+  if (services.runs.isRunning(config.file)) {
+    void vscode.window.showInformationMessage(`AgoraBench: "${config.name}" is already running.`);
+    return { status: 'already-running', configFile: config.file };
+  }
+  return execute(services, config);
+}
+
+/** Checks keys before starting, so a missing one is reported before any dataset is touched. */
+async function firstMissingKey(services: Services, config: RunConfig): Promise<MissingKeyError | undefined> {
+  for (const g of config.generators) {
+    if (g.apiKeyEnv && !(await services.keys.get(g.apiKeyEnv))) return new MissingKeyError(g.apiKeyEnv, g.id);
+  }
+  return undefined;
+}
+
+function reportMissingKey(services: Services, config: RunConfig, e: MissingKeyError): RunOutcome {
+  services.log.warn(`no API key for generator "${e.generator}" (${e.envVar})`);
+  void vscode.window.showErrorMessage(`AgoraBench: no API key for generator "${e.generator}" (${e.envVar}).`, 'Set API Key').then((choice) => {
+    if (choice) void vscode.commands.executeCommand('agorabench.setApiKey', { envVar: e.envVar, configFile: config.file });
+  });
+  return { status: 'missing-key', configFile: config.file, envVar: e.envVar, generator: e.generator };
+}
+
+async function execute(services: Services, config: RunConfig): Promise<RunOutcome> {
+  const control = services.runs.start(config.file);
+  try {
+    const summary = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `AgoraBench: ${config.name}`, cancellable: true },
+      (progress, token) => {
+        // CancellationToken -> stop signals: no new requests at once, those in flight are aborted
+        // after a grace period; the engine keeps everything finished and checkpoints its stores
+        const sub = token.onCancellationRequested(() => control.cancel());
+        return runBenchmark(config, { signal: control.signal, stopSignal: control.stopSignal, resolveKey: services.keys.resolver, onEvent: progressReporter(progress, services.log) }).finally(() =>
+          sub.dispose(),
+        );
+      },
+    );
+    const valid = summary.datasets.reduce((n, d) => n + d.valid, 0);
+    const failed = summary.datasets.reduce((n, d) => n + d.failed, 0);
+    const error = summary.datasets.find((d) => d.error)?.error;
+    const text = `AgoraBench "${summary.run}" ${summary.status}: ${valid} valid, ${failed} failed, ${formatUsd(summary.costUsd)}.${error ? ` ${error}` : ''}`;
+    const show = summary.status === 'completed' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+    void show(text, 'Open Instances').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('agorabench.openInstances', { configFile: config.file, resultsDir: summary.resultsDir, run: summary.run });
+    });
+    return { status: 'finished', summary };
+  } catch (e) {
+    if (e instanceof MissingKeyError) return reportMissingKey(services, config, e);
+    const message = errorMessage(e);
+    services.log.error(`run "${config.name}" failed: ${message}`);
+    void vscode.window.showErrorMessage(`AgoraBench: run "${config.name}" failed: ${message}`);
+    return { status: 'error', configFile: config.file, message };
+  } finally {
+    services.runs.finish(config.file, control);
+  }
+}

@@ -1,0 +1,26 @@
+// The one services object every feature receives: created once in activate, no hidden singletons.
+import * as vscode from 'vscode';
+import { ConfigDiagnostics } from './config/configDiagnostics';
+import { InstancesPanels } from './instances/instancesPanels';
+import { RunRegistry } from './run/runRegistry';
+import { KeyStore } from './secrets/keyStore';
+
+export interface Services {
+  readonly extensionUri: vscode.Uri;
+  /** The "AgoraBench" Output channel. Never log keys. */
+  readonly log: vscode.LogOutputChannel;
+  readonly keys: KeyStore;
+  readonly diagnostics: ConfigDiagnostics;
+  readonly runs: RunRegistry;
+  readonly panels: InstancesPanels;
+}
+
+/** Builds the services; each one that holds resources is disposed with the extension. */
+export function createServices(context: vscode.ExtensionContext): Services {
+  const log = vscode.window.createOutputChannel('AgoraBench', { log: true });
+  const diagnostics = new ConfigDiagnostics();
+  const runs = new RunRegistry();
+  const panels = new InstancesPanels(context.extensionUri, log);
+  context.subscriptions.push(log, diagnostics, runs, panels);
+  return { extensionUri: context.extensionUri, log, keys: new KeyStore(context.secrets), diagnostics, runs, panels };
+}

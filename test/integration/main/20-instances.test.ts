@@ -1,0 +1,90 @@
+// "Open Instances" shows a dataset's rows in a webview beside the editor, and follows a run
+// that writes more.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Results, type InstanceRow } from '../../../src/core';
+import type { OpenInstancesResult } from '../../../src/extension/instances/openInstancesCommand';
+import type { RunOutcome } from '../../../src/extension/run/runOutcome';
+import { startFakeServer, type FakeServer } from '../../fake-server';
+import { activeExtension, writeFakeConfig } from '../support/fixtures';
+import { uiSteps, waitForWebviewText } from '../support/snapshots';
+
+/** The start of an instruction as the table shows it (whitespace collapsed). */
+const head = (r: InstanceRow) => r.instruction.replace(/\s+/g, ' ').trim().slice(0, 40);
+
+async function run(file: string): Promise<string> {
+  const outcome = await vscode.commands.executeCommand<RunOutcome>('agorabench.run', file);
+  assert.equal(outcome.status, 'finished', JSON.stringify(outcome));
+  return outcome.status === 'finished' ? outcome.summary.resultsDir : '';
+}
+
+async function instances(resultsDir: string, datasetId: string): Promise<InstanceRow[]> {
+  return (await new Results(resultsDir).page(datasetId, { limit: 200 })).rows;
+}
+
+describe('Open Instances', () => {
+  let server: FakeServer;
+  let file: string;
+  let resultsDir: string;
+  const datasetId = 'it-browse__fake__instance_generation.math';
+
+  before(async () => {
+    await activeExtension();
+    await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar'); // room for the panel in screenshots
+    server = await startFakeServer({});
+    await vscode.commands.executeCommand('agorabench.setApiKey', { envVar: 'AGORABENCH_IT_KEY', value: 'sk-integration' });
+    file = writeFakeConfig({ name: 'it-browse', baseURL: server.openaiBaseURL, apiKeyEnv: 'AGORABENCH_IT_KEY', instances: 8, responses: true });
+    resultsDir = await run(file);
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await server.close();
+  });
+
+  it('opens a panel beside the config that shows the instances from the store', async () => {
+    await vscode.window.showTextDocument(vscode.Uri.file(file), { viewColumn: vscode.ViewColumn.One });
+    const opened = await vscode.commands.executeCommand<OpenInstancesResult>('agorabench.openInstances', { configFile: file, datasetId });
+    assert.ok(opened, 'a panel was opened');
+    assert.equal(opened.datasetId, datasetId);
+    const rows = await instances(resultsDir, datasetId);
+    assert.equal(rows.length, 8);
+    const text = await waitForWebviewText('instances', (t) => rows.every((r) => t.includes(head(r))));
+    assert.match(text, /fake · instance_generation\.math/);
+    assert.match(text, /\d+ valid/);
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('agorabench.instances'));
+    assert.equal(tab?.group.viewColumn, vscode.ViewColumn.Two, 'the panel opened beside the config editor');
+  });
+
+  it('reveals the same panel when the dataset is opened again', async () => {
+    const a = await vscode.commands.executeCommand<OpenInstancesResult>('agorabench.openInstances', { configFile: file, datasetId });
+    const b = await vscode.commands.executeCommand<OpenInstancesResult>('agorabench.openInstances', { resultsDir, datasetId });
+    assert.equal(a?.panelId, b?.panelId);
+  });
+
+  it('refreshes when a run writes more instances into the open dataset', async () => {
+    // same run name, larger target: the run resumes and adds slots 8..13
+    writeFakeConfig({ name: 'it-browse', baseURL: server.openaiBaseURL, apiKeyEnv: 'AGORABENCH_IT_KEY', instances: 14, responses: true });
+    await run(file);
+    const rows = await instances(resultsDir, datasetId);
+    assert.equal(rows.length, 14);
+    const text = await waitForWebviewText('instances-refreshed', (t) => /of 14\b/.test(t) && /\n13\t(valid|failed)\t/.test(t));
+    for (const r of rows) assert.ok(text.includes(head(r)), `slot ${r.slot} is shown`);
+  });
+
+  it('opens from the "Open Instances" button of the run\'s final notification', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const other = writeFakeConfig({ name: 'it-notify', baseURL: server.openaiBaseURL, apiKeyEnv: 'AGORABENCH_IT_KEY', instances: 3 });
+    const dir = await run(other);
+    const rows = await instances(dir, 'it-notify__fake__instance_generation.math');
+    // toasts may be suppressed in this headless workbench: use the notification center
+    await vscode.commands.executeCommand('notifications.showList');
+    await uiSteps('notification-button', [{ click: '.notifications-center :is(a, button).monaco-button:has-text("Open Instances")' }]);
+    await waitForWebviewText('notification-panel', (t) => /of 3\b/.test(t) && rows.every((r) => t.includes(head(r))));
+  });
+
+  it('returns nothing for a dataset that does not exist', async () => {
+    const none = await vscode.commands.executeCommand<OpenInstancesResult | undefined>('agorabench.openInstances', { resultsDir, datasetId: 'no-such-dataset' });
+    assert.equal(none, undefined);
+  });
+});

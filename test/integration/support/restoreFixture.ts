@@ -1,0 +1,8 @@
+// Shared by the two window-restore suites.
+export const RESTORE_RUN = 'restore';
+export const RESTORE_DATASET = `${RESTORE_RUN}__fake__instance_generation.math`;
+
+/** The start of an instruction as the table shows it (whitespace collapsed). */
+export function tableHead(instruction: string): string {
+  return instruction.replace(/\s+/g, ' ').trim().slice(0, 40);
+}
