@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { REPO_ROOT, exited } from './engine';
 
-export const REPO = path.resolve(__dirname, '../../..');
+export const REPO = REPO_ROOT;
 const CLI = ['--import', 'tsx', path.join(REPO, 'src/cli/main.ts')];
 
 export interface CliResult {
@@ -24,13 +25,7 @@ export function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRes
   return collect(cliChild(args, env));
 }
 
-export function collect(child: ChildProcess): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr }));
-  });
+export async function collect(child: ChildProcess): Promise<CliResult> {
+  const r = await exited(child);
+  return { status: r.code, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }

@@ -47,7 +47,7 @@ export function spawnTs(script: string, args: string[]): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
-/** Resolves with the child's exit code/signal and everything it printed. */
+/** Resolves with the child's exit code/signal and everything it printed ('close': after its output is drained). */
 export function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -55,7 +55,7 @@ export function exited(child: ChildProcess): Promise<{ code: number | null; sign
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve, reject) => {
     child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
 }
 
