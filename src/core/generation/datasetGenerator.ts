@@ -101,6 +101,9 @@ export class DatasetGenerator {
    * round trips to the disk per slot.
    */
   private readonly writes = new Map<number, Promise<unknown>[]>();
+  /** Outcomes written but not yet durable. */
+  private readonly finalizing = new Set<Promise<void>>();
+  private writeError: unknown;
 
   constructor(private readonly job: DatasetJob) {
     const { store, setting, template, generation } = job;
@@ -144,8 +147,12 @@ export class DatasetGenerator {
       const used = this.lastAttempt.get(slot) ?? 0;
       this.budget.set(slot, (this.job.retryFailed ? used : 0) + this.job.generation.maxRetries + 1);
     }
-    if (this.job.batch) await this.runBatches(this.job.batch);
-    else await this.runSync();
+    try {
+      if (this.job.batch) await this.runBatches(this.job.batch);
+      else await this.runSync();
+    } finally {
+      await this.settled();
+    }
     await this.job.store.flush();
     return { status: this.unfinished() === 0 ? 'completed' : 'cancelled' };
   }
@@ -161,6 +168,7 @@ export class DatasetGenerator {
     await Promise.all(
       Array.from({ length: workers }, async () => {
         while (!this.stopped && next < pending.length) {
+          if (this.writeError) throw this.writeError;
           const slot = pending[next++] as number;
           try {
             await this.runSlot(slot);
@@ -212,6 +220,8 @@ export class DatasetGenerator {
       if (!(await this.collect(client, b))) return;
     }
     while (!this.stopped) {
+      // outcomes of the last round must be in the store before it says which slots are still pending
+      await this.settled();
       const round = this.pendingSlots().filter((s) => this.nextAttempt(s) <= (this.budget.get(s) ?? 0)).slice(0, this.job.generator.batchMaxItems);
       if (!round.length) return;
       const items: BatchRecord['items'] = [];
@@ -256,6 +266,7 @@ export class DatasetGenerator {
     }
     const results = await client.results(b.id);
     const latencyMs = Date.now() - t0;
+    await this.settled();
     const finished = this.job.store.finishedSlots();
     for (const item of b.items) {
       if (finished.has(item.slot)) continue;
@@ -296,6 +307,30 @@ export class DatasetGenerator {
     }
     const req: ChatRequest = { model: generator.model, system: setting.systemPrompt, messages: [{ role: 'user', content: prompt }], sampling: generator.sampling };
     return { req, choice, cacheKey: this.job.cache.key(generator.provider, req, attempt) };
+  }
+
+  /**
+   * A slot's outcome is journaled: it counts (progress) once all of its writes are durable. The
+   * worker does not wait for that and starts its next request at once; `settled()` waits.
+   */
+  private finish(slot: number, write: Promise<unknown>, delta: SlotDelta): void {
+    this.track(slot, write);
+    const pending = this.writes.get(slot) ?? [];
+    this.writes.delete(slot);
+    this.slotAttempts.delete(slot);
+    const done: Promise<void> = Promise.all(pending)
+      .then(() => this.job.onProgress?.(delta))
+      .catch((e: unknown) => {
+        this.writeError ??= e;
+      })
+      .finally(() => this.finalizing.delete(done));
+    this.finalizing.add(done);
+  }
+
+  /** Waits until every finished slot is durable; rethrows a failed journal write. */
+  private async settled(): Promise<void> {
+    while (this.finalizing.size) await Promise.all([...this.finalizing]);
+    if (this.writeError) throw this.writeError;
   }
 
   private track(slot: number, write: Promise<unknown>): void {
@@ -374,22 +409,13 @@ export class DatasetGenerator {
       rawOutput: res?.text ?? '',
       meta,
     };
-    const finish = async (w: Promise<unknown>) => {
-      this.track(slot, w);
-      const pending = this.writes.get(slot) ?? [];
-      this.writes.delete(slot);
-      this.slotAttempts.delete(slot);
-      await Promise.all(pending);
-    };
     if (parsed) {
-      await finish(store.recordInstance({ ...common, status: 'valid', instruction: parsed.instruction, response: parsed.response, contentHash: sha256(`${parsed.instruction}\u0000${parsed.response}`) }));
+      this.finish(slot, store.recordInstance({ ...common, status: 'valid', instruction: parsed.instruction, response: parsed.response, contentHash: sha256(`${parsed.instruction}\u0000${parsed.response}`) }), { valid: 1, failed: 0, costUsd: 0 });
       this.src.generated.set(slot, parsed);
       this.src.generatedOrder.push(slot);
-      this.job.onProgress?.({ valid: 1, failed: 0, costUsd: 0 });
       return 'valid';
     }
-    await finish(store.recordInstance({ ...common, status: 'failed', instruction: '', response: '', contentHash: '' }));
-    this.job.onProgress?.({ valid: 0, failed: 1, costUsd: 0 });
+    this.finish(slot, store.recordInstance({ ...common, status: 'failed', instruction: '', response: '', contentHash: '' }), { valid: 0, failed: 1, costUsd: 0 });
     return 'failed';
   }
 }
