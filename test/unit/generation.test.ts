@@ -130,4 +130,36 @@ describe('generation against the fake server', () => {
     assert.match(summary.datasets[0]?.error ?? '', /unusable/);
     assert.ok(server.stats().requests - before <= 20, 'gives up early');
   });
+
+  it('gives failed slots another round with --retry-failed, keeping the earlier reasons', async () => {
+    const bad = await startFakeServer({ faultRate: 1, faults: ['malformed'] });
+    try {
+      const dir = tempDir('retryfailed');
+      const file = writeConfig(dir, {
+        name: 'retryfailed',
+        generators: [fakeGenerator(bad.openaiBaseURL)],
+        settings: [{ setting: 'response_generation.math', seeds: path.join(SEED_SAMPLES, SAMPLE_SEEDS['response_generation.math'] as string), instances: 4 }],
+        generation: { maxRetries: 1 },
+      });
+      const config = loadConfig(file);
+      const first = await runBenchmark(config);
+      assert.equal(first.datasets[0]?.failed, 4);
+      assert.equal(bad.stats().requests, 8, 'two attempts per slot');
+      // without --retry-failed a second run leaves failed slots alone
+      await runBenchmark(config);
+      assert.equal(bad.stats().requests, 8);
+      bad.configure({ faultRate: 0 });
+      const again = await runBenchmark(config, { retryFailed: true });
+      assert.equal(again.datasets[0]?.valid, 4);
+      assert.equal(again.datasets[0]?.failed, 0);
+      const { rows } = await new Results(config.resultsDir).page(again.datasets[0]!.id, { limit: 10 });
+      for (const r of rows) {
+        assert.equal(r.attempts, 3, 'attempt numbers continue');
+        assert.equal(r.reasons.length, 2, 'the two failed attempts are still on record');
+        assert.match(r.reasons[0] ?? '', /^attempt 1: /);
+      }
+    } finally {
+      await bad.close();
+    }
+  });
 });

@@ -42,7 +42,8 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
   const known = new Map((await index.datasets(config.name)).map((d) => [d.id, d]));
   for (const p of progress.values()) {
     const k = known.get(p.datasetId);
-    if (k) Object.assign(p, { valid: k.valid, failed: k.failed, costUsd: k.costUsd, attempts: k.attempts, usage: { inputTokens: k.inputTokens, outputTokens: k.outputTokens } });
+    // what an earlier run of this config left stays visible (and its status) until this run reaches the dataset
+    if (k) Object.assign(p, { status: k.status, valid: k.valid, failed: k.failed, costUsd: k.costUsd, attempts: k.attempts, usage: { inputTokens: k.inputTokens, outputTokens: k.outputTokens } });
   }
   const rowOf = (p: NonNullable<ReturnType<typeof progress.get>>): DatasetRow => ({
     id: p.datasetId, run: config.name, generator: p.plan.generator, model: p.plan.model, setting: p.plan.setting, status: p.status,
@@ -93,7 +94,7 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
     let error: string | undefined;
     try {
       if (opts.signal?.aborted || opts.stopSignal?.aborted) {
-        status = 'cancelled';
+        status = p.status === 'completed' ? 'completed' : 'cancelled';
         return;
       }
       store = await DatasetStore.open(path.join(config.resultsDir, plan.dir), info, { checkpointSeconds: config.generation.checkpointSeconds });
@@ -122,7 +123,8 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
           emitProgress();
         },
       });
-      if (opts.retryFailed) p.failed -= gen.pendingSlots().filter((s) => store?.finishedSlots().get(s) === 'failed').length;
+      // failed slots given another round leave the failed count until they fail again
+      if (opts.retryFailed) p.failed -= before.failed;
       status = (await gen.run()).status;
     } catch (e) {
       error = errorMessage(e);
@@ -152,8 +154,10 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
             for (let plan = queue.shift(); plan; plan = queue.shift()) {
               const prepared = bySetting.get(plan.setting);
               if (!prepared) continue;
-              if (generatorErrors.has(g.id)) {
-                summaries.push({ ...plan, status: 'failed', valid: 0, failed: 0, attempts: 0, usage: ZERO_USAGE, costUsd: 0, reasons: [], error: generatorErrors.get(g.id) });
+              const known = progress.get(plan.id);
+              if (generatorErrors.has(g.id) && known) {
+                const { valid, failed, attempts, usage, costUsd } = known;
+                summaries.push({ ...plan, status: 'failed', valid, failed, attempts, usage, costUsd, reasons: [], error: generatorErrors.get(g.id) });
                 continue;
               }
               await runDataset(g, plan, prepared);
