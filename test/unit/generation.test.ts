@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { loadConfig, Results, runBenchmark, type RunEvent } from '../../src/core';
 import { leakMarkers, loadTemplate } from '../../src/core/generation/template';
@@ -161,5 +162,24 @@ describe('generation against the fake server', () => {
     } finally {
       await bad.close();
     }
+  });
+
+  it('stops a generator whose endpoint cannot be reached, after a few tries, naming the URL', async () => {
+    const dir = tempDir('unreachable');
+    const closed = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, '127.0.0.1', () => {
+        const port = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(port));
+      });
+    });
+    const file = writeConfig(dir, {
+      name: 'unreachable',
+      generators: [fakeGenerator(`http://127.0.0.1:${closed}/v1`, { limits: { retryBaseMs: 5 } })],
+      settings: [{ setting: 'response_generation.math', seeds: path.join(SEED_SAMPLES, SAMPLE_SEEDS['response_generation.math'] as string), instances: 10 }],
+    });
+    const summary = await runBenchmark(loadConfig(file));
+    assert.equal(summary.status, 'failed');
+    assert.match(summary.datasets[0]?.error ?? '', new RegExp(`unusable: cannot reach http://127\\.0\\.0\\.1:${closed}/v1`));
+    assert.equal(summary.datasets[0]?.valid, 0);
   });
 });

@@ -16,11 +16,14 @@ export interface PoolOptions {
   random?: () => number;
 }
 
+/** Connection failures tolerated before the first answer, before a pool is declared unreachable. */
+const UNREACHABLE_AFTER = 2;
+
 /** A request that failed every transport try; `reasons` lists each failure. */
 export class TransportFailure extends Error {
   constructor(
     readonly reasons: string[],
-    /** True when no request to this generator can succeed (authentication refused, model not found). */
+    /** True when no request to this generator can succeed (authentication refused, model not found, unreachable). */
     readonly fatal = false,
   ) {
     super(reasons[reasons.length - 1] ?? 'transport failure');
@@ -52,6 +55,8 @@ export class EndpointPool {
   private readonly endpoints: Endpoint[];
   private readonly limiter: RateLimiter;
   private waiters: (() => void)[] = [];
+  /** Whether any request of this pool has been answered yet. */
+  private reached = false;
   private readonly random: () => number;
 
   constructor(
@@ -80,14 +85,18 @@ export class EndpointPool {
       const ep = await this.takeEndpoint(signal);
       try {
         const response = await ep.client.chat({ ...req, signal });
+        this.reached = true;
         this.limiter.refund(estimatedTokens - response.usage.inputTokens - response.usage.outputTokens);
         return { response, endpoint: ep.client.baseURL, retries };
       } catch (e) {
         if (signal?.aborted) throw new CancelledError();
         const err = e instanceof TransportError ? e : new TransportError('connection', String(e));
         retries.push(`transport-${err.kind}: ${err.message} (${ep.client.baseURL})`);
-        if (!err.retryable || attempt >= this.opts.maxTransportRetries) {
-          throw new TransportFailure(retries, err.kind === 'auth' || err.status === 404);
+        // an endpoint that has never answered and refuses connections is misconfigured or
+        // unreachable: say so after a few tries instead of backing off for minutes per request
+        const unreachable = !this.reached && err.kind === 'connection' && attempt >= UNREACHABLE_AFTER;
+        if (!err.retryable || attempt >= this.opts.maxTransportRetries || unreachable) {
+          throw new TransportFailure(unreachable ? [...retries, `cannot reach ${ep.client.baseURL}`] : retries, err.kind === 'auth' || err.status === 404 || unreachable);
         }
         const backoff = this.backoff(attempt);
         if (err.kind === 'rate_limit') {
