@@ -10,4 +10,4 @@ export type { DatasetRow, RunRow } from './store/indexStore';
 export type { InstanceRow, InstanceQuery } from './store/datasetStore';
 export { estimateRun, type RunEstimate, type DatasetEstimate } from './cost/estimate';
 export { PriceBook, PRICE_TABLE } from './cost/prices';
-export { envKeys } from './run/keys';
+export { envKeys, resolveKeys } from './run/keys';

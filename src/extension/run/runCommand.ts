@@ -1,7 +1,7 @@
 // "AgoraBench: Run Benchmark": load the config (problems become diagnostics), run the engine
 // under a cancellable progress notification, and report the counts and cost at the end.
 import * as vscode from 'vscode';
-import { ConfigError, MissingKeyError, errorMessage, loadConfig, runBenchmark, type RunConfig } from '../../core';
+import { ConfigError, MissingKeyError, errorMessage, loadConfig, resolveKeys, runBenchmark, type RunConfig } from '../../core';
 import { firstProblem } from '../config/configDiagnostics';
 import { resolveConfigFile } from '../config/configFiles';
 import type { Services } from '../services';
@@ -49,12 +49,15 @@ async function runCommand(services: Services, arg: unknown): Promise<RunOutcome>
   return execute(services, config);
 }
 
-/** Checks keys before starting, so a missing one is reported before any dataset is touched. */
+/** Checks keys with the engine's own check before starting, so a missing one is reported before any dataset is touched. */
 async function firstMissingKey(services: Services, config: RunConfig): Promise<MissingKeyError | undefined> {
-  for (const g of config.generators) {
-    if (g.apiKeyEnv && !(await services.keys.get(g.apiKeyEnv))) return new MissingKeyError(g.apiKeyEnv, g.id);
+  try {
+    await resolveKeys(config.generators, services.keys.resolver);
+    return undefined;
+  } catch (e) {
+    if (e instanceof MissingKeyError) return e;
+    throw e;
   }
-  return undefined;
 }
 
 function reportMissingKey(services: Services, config: RunConfig, e: MissingKeyError): RunOutcome {
