@@ -37,7 +37,10 @@ if [ ! -f "$SERVER_MAIN" ] || [ "$(installed_cs)" != "$CODE_SERVER_VERSION" ]; t
   echo "[vscode-host] installing code-server $CODE_SERVER_VERSION (takes ~2 min)"
   # code-server's postinstall must run under node 24 and builds native modules with node-gyp:
   # npm_config_nodedir points node-gyp at node 24's headers (~/.npmrc may set nodedir to node 20's)
-  PATH="$HOST_DIR/bin:$PATH" npm_config_nodedir="$N24DIR" \
+  # when called from `npm test`, the outer npm's variables (npm_node_execpath = node 20, …) would
+  # leak into this npm and its postinstall: start it from a clean npm environment
+  clean_env=(); for v in $(env | grep -oE '^(npm_[A-Za-z0-9_]+|NODE|INIT_CWD)=' | tr -d =); do clean_env+=(-u "$v"); done
+  env "${clean_env[@]}" PATH="$HOST_DIR/bin:$PATH" npm_config_nodedir="$N24DIR" \
     npm install --prefix "$HOST_DIR/cs" --no-audit --no-fund \
     "code-server@$CODE_SERVER_VERSION" "playwright-core@$PLAYWRIGHT_CORE_VERSION" >"$HOST_DIR/npm-install.log" 2>&1 \
     || { tail -50 "$HOST_DIR/npm-install.log"; exit 1; }
