@@ -45,6 +45,10 @@ if (build.code !== 0) {
   console.log('build failed\n0 passed, 1 failed');
   process.exit(1);
 }
+// Debian chromium (webview layer) and the VS Code host (integration layer) come from one idempotent
+// installer; run it first so a fresh clone's `npm test` has the browser before the webview layer
+const install = await run('bash', [path.join(root, 'test', 'vscode-host', 'install.sh')]);
+if (install.code !== 0) console.log('[test] installing chromium / the VS Code host failed; the layers that need them will fail');
 // the unit layer's spec and options belong to `npm run test:unit` (and .mocharc.json)
 await layer('unit', async () => mochaCounts(await run('npm', ['run', '--silent', 'test:unit', '--', '--reporter', 'dot'])));
 await layer('webview (chromium)', async () => mochaCounts(await run(bin('mocha'), ['--config', 'test/webview/.mocharc.json', '--reporter', 'dot'])));
