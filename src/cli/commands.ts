@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, MissingKeyError, Results, estimateRun, loadConfig, runBenchmark, type RunSummary } from '../core';
+import { ConfigError, MissingKeyError, Results, estimateRun, loadConfig, runBenchmark, shortfallText, type RunSummary } from '../core';
 import { int, table, truncate, usd, duration } from './format';
 import { progressReporter } from './progress';
 
@@ -41,7 +41,8 @@ export async function runCommand(configFile: string, flags: RunFlags, io: Io): P
       stopSignal: stop.signal,
       only: { generators: list(flags.generators), settings: list(flags.settings) },
       retryFailed: flags.retryFailed,
-      onEvent: flags.json ? undefined : progressReporter(io.err),
+      // --json keeps stdout for the summary; the start-of-run warnings still reach stderr
+      onEvent: flags.json ? (e) => e.type === 'run-start' && e.shortfalls.forEach((f) => io.err.write(`warning: ${shortfallText(f)}\n`)) : progressReporter(io.err),
     });
     if (flags.json) io.out.write(JSON.stringify(summary) + '\n');
     else io.out.write(summaryText(summary) + '\n');
@@ -61,6 +62,7 @@ export function summaryText(s: RunSummary): string {
     `run "${s.run}" ${s.status} in ${duration(s.elapsedMs)}: ${int(s.usage.inputTokens)} input + ${int(s.usage.outputTokens)} output tokens, ${usd(s.costUsd)}`,
     `results: ${s.resultsDir}`,
   ];
+  if (s.shortfalls.length) lines.push('fewer seeds than requested instances:', ...s.shortfalls.map((f) => `  ${shortfallText(f)}`));
   const errors = s.datasets.filter((d) => d.error).map((d) => `  ${d.id}: ${d.error}`);
   if (errors.length) lines.push('errors:', ...errors);
   const reasons = new Map<string, number>();
@@ -76,8 +78,9 @@ export async function estimateCommand(configFile: string, flags: RunFlags, io: I
     io.out.write(JSON.stringify(est) + '\n');
     return EXIT.ok;
   }
-  const rows = est.datasets.map((d) => [d.generator, d.setting, int(d.requests), int(d.inputTokens), int(d.outputTokens), d.priced ? usd(d.costUsd) : 'unpriced', d.priced ? usd(d.maxCostUsd) : '-', d.batch ? 'batch' : '']);
-  io.out.write(table(['generator', 'setting', 'requests', 'input tok', 'output tok', 'expected', 'max', ''], rows) + '\n\n');
+  const rows = est.datasets.map((d) => [d.generator, d.setting, int(d.instances), int(d.requests), int(d.inputTokens), int(d.outputTokens), d.priced ? usd(d.costUsd) : 'unpriced', d.priced ? usd(d.maxCostUsd) : '-', d.batch ? 'batch' : '']);
+  io.out.write(table(['generator', 'setting', 'instances', 'requests', 'input tok', 'output tok', 'expected', 'max', ''], rows) + '\n\n');
+  if (est.shortfalls.length) io.out.write(`fewer seeds than requested instances:\n${est.shortfalls.map((f) => `  ${shortfallText(f)}\n`).join('')}\n`);
   io.out.write(`expected total ${usd(est.costUsd)} (assumes ${est.attemptsPerSlot} attempts per slot; outputs as long as the seed examples)\n`);
   io.out.write(`upper bound ${usd(est.maxCostUsd)} (every output at max_tokens, no retries)\n`);
   if (est.unpriced.length) io.out.write(`no price known for ${est.unpriced.join(', ')}: add them under "prices" in the config\n`);

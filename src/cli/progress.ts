@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import type { RunEvent } from '../core';
+import { shortfallText, type RunEvent } from '../core';
 import { usd } from './format';
 
 /** Progress for `agorabench run`: a live bar on a terminal, a line every few seconds otherwise. */
@@ -24,6 +24,7 @@ export function progressReporter(stream: NodeJS.WriteStream): (e: RunEvent) => v
       case 'run-start':
         stream.write(`run "${e.run}": ${e.datasets.length} dataset(s), ${e.totalTarget} instance slots${e.alreadyDone ? `, ${e.alreadyDone} already done (resuming)` : ''}\n`);
         stream.write(`results: ${e.resultsDir}\n`);
+        for (const f of e.shortfalls) stream.write(`warning: ${shortfallText(f)}\n`);
         total = e.totalTarget;
         state = { ...state, done: e.alreadyDone };
         if (tty) startBar();

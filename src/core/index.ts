@@ -5,6 +5,7 @@ export * from './config/types';
 export { loadConfig, parseConfig } from './config/load';
 export * from './run/types';
 export { runBenchmark } from './run/runBenchmark';
+export { shortfallText, type SeedShortfall } from './run/prepare';
 export { Results, datasetId } from './results';
 export type { DatasetRow, RunRow } from './store/indexStore';
 export type { InstanceRow, InstanceQuery } from './store/datasetStore';

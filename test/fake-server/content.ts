@@ -37,8 +37,8 @@ export function analyzePrompt(wholePrompt: string, lastUserText: string): Prompt
   const info: PromptInfo = { domain, method };
   const theme = lastMatch(wholePrompt, /(?:related to|about)\s+["“'](.+?)["”']/g);
   if (theme) info.theme = theme;
-  // the instruction-following template asks: The INPUT must begin with the words "<first_word>"
-  const firstWord = lastMatch(wholePrompt, /begin(?:s|ning)? with the words? ["“']([^"”'\n]+)["”']/gi);
+  // the instruction-following template asks: The INPUT begins with these words, or with words close to them: "<first_word>"
+  const firstWord = lastMatch(wholePrompt, /(?:begin(?:s|ning)? with the words?|words close to them:) ["“']([^"”'\n]+)["”']/gi);
   if (firstWord) info.firstWord = firstWord;
   return info;
 }

@@ -54,11 +54,31 @@ describe('config: parseConfig / loadConfig', () => {
 
     it('fills in generation defaults, the run seed and the per-setting instance count', () => {
       const cfg = parseConfig(file, text);
-      assert.deepEqual(cfg.generation, { demonstrations: 3, demonstrationsFromSeed: 2, maxRetries: 10, maxInstanceTokens: 4096, checkpointSeconds: 5 });
+      assert.deepEqual(cfg.generation, { demonstrations: 3, demonstrationsFromSeed: 2, maxAttempts: 10, maxInstanceTokens: 4096, checkpointSeconds: 5 });
+      assert.equal(cfg.settings[0]?.validation, 'paper');
       assert.equal(cfg.seed, 42);
       assert.equal(cfg.settings[0]?.instances, 10000);
       assert.deepEqual(cfg.prices, {});
       assert.equal(cfg.dataDir, undefined);
+    });
+
+    it('validation: the paper profile by default, "strict" for the run or per setting', () => {
+      const run = parseConfig(file, text.replace('"settings": [', '"generation": { "validation": "strict" },\n  "settings": ['));
+      assert.equal(run.settings[0]?.validation, 'strict');
+      const one = parseConfig(file, text.replace('"seeds": "seeds.json" }', '"seeds": "seeds.json", "validation": "strict" }'));
+      assert.equal(one.settings[0]?.validation, 'strict');
+      assert.throws(() => parseConfig(file, text.replace('"seeds": "seeds.json" }', '"seeds": "seeds.json", "validation": "lenient" }')), (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, /\/settings\/0\/validation: must be one of "paper", "strict"/);
+        return true;
+      });
+    });
+
+    it('maxAttempts counts every attempt; the older maxRetries still means retries after the first', () => {
+      const withGen = (gen: string) => parseConfig(file, text.replace('"settings": [', `"generation": ${gen},\n  "settings": [`));
+      assert.equal(withGen('{ "maxAttempts": 3 }').generation.maxAttempts, 3);
+      assert.equal(withGen('{ "maxRetries": 2 }').generation.maxAttempts, 3);
+      assert.throws(() => withGen('{ "maxRetries": 2, "maxAttempts": 3 }'), /\/generation\/maxRetries: give either "maxAttempts" or the older "maxRetries"/);
     });
 
     it('resolves the seed path and resultsDir relative to the config file, not the cwd', () => {

@@ -1,12 +1,8 @@
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import { defaultPlaceholders } from '../../src/core/config/defaults';
 import { clean, parseOutput, type ParseResult, type RawOutput } from '../../src/core/generation/parse';
-import { leakMarkers, loadTemplate } from '../../src/core/generation/template';
-import { chatTokens, countTokens } from '../../src/core/generation/tokens';
-import { CODE_FORBIDDEN_PHRASES, validateInstance, type ValidationContext } from '../../src/core/generation/validate';
+import { PAPER_CODE_PHRASES, STRICT_CODE_PHRASES, paperLeakMarkers, validateInstance, type ValidationContext, type ValidationProfile } from '../../src/core/generation/validate';
 import type { Domain, Method } from '../../src/core/types';
-import { REPO_ROOT } from './helpers/engine';
 
 const IG = defaultPlaceholders('instance_generation');
 const RG = defaultPlaceholders('response_generation');
@@ -19,280 +15,259 @@ function failed(r: ParseResult): string[] {
   return r.ok ? [] : r.reasons;
 }
 
-/** Rule names (the part before the colon) of a list of reasons. */
-const rules = (reasons: string[]) => reasons.map((r) => r.split(':')[0]);
+/** Rule names of a list of reasons (`rule (profile): detail` -> `rule`). */
+const rules = (reasons: string[]) => reasons.map((r) => r.replace(/ \((paper|strict)\):.*$/s, ''));
 
-function ctx(method: Method, domain: Domain, maxInstanceTokens = 4096): ValidationContext {
-  const t = loadTemplate(path.join(REPO_ROOT, 'prompts', `${method}.${domain}.txt`), method, defaultPlaceholders(method), 3);
-  return { method, domain, leakMarkers: leakMarkers(t), maxInstanceTokens };
+function ctx(method: Method, domain: Domain, profile: ValidationProfile, maxInstanceTokens = 4096): ValidationContext {
+  return { method, domain, profile, placeholders: defaultPlaceholders(method), maxInstanceTokens };
 }
 
 const MATH_OK = 'We add: 2 + 2 = 4.\n[RESULT] 4 [/RESULT]';
 const CODE_OK = '```python\ndef add(a, b):\n    return a + b\n```';
 
 describe('parseOutput', () => {
-  describe('truncation and empty output', () => {
-    const good = 'What is 2+2?\nOUTPUT: 4\n[END]';
+  describe('finish (both profiles, as the released pipeline)', () => {
+    const good = 'What is 2+2?\nOUTPUT: 4';
+    for (const profile of ['paper', 'strict'] as const) {
+      it(`${profile}: a stop is finished; max_tokens or another end is not, unless the text ends with the stop phrase`, () => {
+        assert.equal(parseOutput('instance_generation', stop(good), IG, profile).ok, true);
+        const truncated = failed(parseOutput('instance_generation', { text: good, finishReason: 'length' }, IG, profile));
+        assert.deepEqual(truncated, [`unfinished (${profile}): the output hit max_tokens before the stop phrase`]);
+        assert.deepEqual(rules(failed(parseOutput('instance_generation', { text: good, finishReason: 'other' }, IG, profile))), ['unfinished']);
+        // the stop phrase written out (a provider that does not cut at stop sequences) counts as finished
+        assert.equal(parseOutput('instance_generation', { text: `${good}\n[END]`, finishReason: 'length' }, IG, profile).ok, true);
+      });
+    }
 
-    it('an output that hit max_tokens is rejected as truncated', () => {
-      const reasons = failed(parseOutput('instance_generation', { text: good, finishReason: 'length' }, IG));
-      assert.deepEqual(rules(reasons), ['truncated']);
-      assert.equal(parseOutput('instance_generation', stop(good), IG).ok, true);
-      assert.equal(parseOutput('instance_generation', { text: good, finishReason: 'other' }, IG).ok, true);
-    });
-
-    it('an empty or whitespace-only output is empty-output', () => {
-      assert.deepEqual(rules(failed(parseOutput('instance_generation', stop(''), IG))), ['empty-output']);
-      assert.deepEqual(rules(failed(parseOutput('response_generation', stop('  \n\t '), RG, 'q'))), ['empty-output']);
-      // nothing before the stop phrase is empty too
-      assert.deepEqual(rules(failed(parseOutput('instance_generation', stop('[END]\nINPUT: later\nOUTPUT: x'), IG))), ['empty-output']);
+    it('paper checks `endswith` on the raw text; strict forgives trailing whitespace', () => {
+      const text = 'Q\nOUTPUT: A\n[END]\n';
+      assert.equal(parseOutput('instance_generation', { text, finishReason: 'length' }, IG, 'paper').ok, false);
+      assert.equal(parseOutput('instance_generation', { text, finishReason: 'length' }, IG, 'strict').ok, true);
     });
   });
 
-  describe('instance generation', () => {
-    it('splits instruction and response at OUTPUT: and stops at [END]', () => {
-      const r = parseOutput('instance_generation', stop('  What is 2+2?\nOUTPUT: It is 4.\n[END]\n\n[EXAMPLE 4]\nINPUT: more\nOUTPUT: more'), IG);
-      assert.deepEqual(r, { ok: true, instruction: 'What is 2+2?', response: 'It is 4.' });
+  describe('paper: the released split', () => {
+    const paper = (method: Method, text: string, p = IG, given?: string) => parseOutput(method, stop(text), p, 'paper', given);
+
+    it('instruction between the last INPUT: and the next OUTPUT:, response after the last OUTPUT: up to [END]', () => {
+      assert.deepEqual(paper('instance_generation', '  What is 2+2?\nOUTPUT: It is 4.\n[END]\nmore'), { ok: true, instruction: 'What is 2+2?', response: 'It is 4.' });
+      assert.deepEqual(paper('instance_generation', 'Sure.\nINPUT: Find x.\nOUTPUT: x = 1'), { ok: true, instruction: 'Find x.', response: 'x = 1' });
+      // two OUTPUT: triggers: the response is what follows the last one
+      assert.deepEqual(paper('instance_generation', 'Q\nOUTPUT: first\nOUTPUT: second'), { ok: true, instruction: 'Q', response: 'second' });
+      // the stop phrase cuts the response, not the instruction
+      assert.deepEqual(paper('instance_generation', 'Q [END] more\nOUTPUT: A'), { ok: true, instruction: 'Q [END] more', response: 'A' });
     });
 
-    it('takes the instruction after a repeated INPUT: (and drops a preamble before it)', () => {
-      const r = parseOutput('instance_generation', stop('Sure, here it is.\nINPUT: Find x.\nOUTPUT: x = 1'), IG);
-      assert.deepEqual(r, { ok: true, instruction: 'Find x.', response: 'x = 1' });
+    it('never rejects at this stage: no OUTPUT: gives the whole text as both fields, an empty output gives empty fields', () => {
+      assert.deepEqual(paper('instance_generation', 'What is 2+2? It is 4.'), { ok: true, instruction: 'What is 2+2? It is 4.', response: 'What is 2+2? It is 4.' });
+      assert.deepEqual(paper('instance_generation', ''), { ok: true, instruction: '', response: '' });
     });
 
-    it('without an OUTPUT: trigger the output is rejected, naming the trigger', () => {
-      const reasons = failed(parseOutput('instance_generation', stop('What is 2+2?\nThe answer is 4.\n[END]'), IG));
+    it('quality enhancement splits at its own triggers', () => {
+      assert.deepEqual(paper('quality_enhancement', 'What is 2+2?\n\nRevised Answer: 4\n[RESULT] 4 [/RESULT] [END]', QE), {
+        ok: true,
+        instruction: 'What is 2+2?',
+        response: '4\n[RESULT] 4 [/RESULT]',
+      });
+    });
+
+    it('response generation keeps the seed instruction and takes what follows the last OUTPUT:', () => {
+      assert.deepEqual(paper('response_generation', 'OUTPUT: The answer. [END]', RG, 'seed q'), { ok: true, instruction: 'seed q', response: 'The answer.' });
+      assert.deepEqual(paper('response_generation', 'Just this', RG, 'seed q'), { ok: true, instruction: 'seed q', response: 'Just this' });
+    });
+  });
+
+  describe('strict', () => {
+    const strict = (method: Method, text: string, p = IG, given?: string) => parseOutput(method, stop(text), p, 'strict', given);
+
+    it('an empty output, or nothing before the stop phrase, is empty-output', () => {
+      assert.deepEqual(rules(failed(strict('instance_generation', ''))), ['empty-output']);
+      assert.deepEqual(rules(failed(strict('response_generation', '  \n\t ', RG, 'q'))), ['empty-output']);
+      assert.deepEqual(rules(failed(strict('instance_generation', '[END]\nINPUT: later\nOUTPUT: x'))), ['empty-output']);
+    });
+
+    it('splits at the first OUTPUT: and stops at the first [END]', () => {
+      assert.deepEqual(strict('instance_generation', '  What is 2+2?\nOUTPUT: It is 4.\n[END]\n\n[EXAMPLE 4]\nINPUT: more\nOUTPUT: more'), {
+        ok: true,
+        instruction: 'What is 2+2?',
+        response: 'It is 4.',
+      });
+      assert.deepEqual(strict('instance_generation', 'Sure, here it is.\nINPUT: Find x.\nOUTPUT: x = 1'), { ok: true, instruction: 'Find x.', response: 'x = 1' });
+    });
+
+    it('without the output trigger the output is rejected, naming the trigger', () => {
+      const reasons = failed(strict('instance_generation', 'What is 2+2?\nThe answer is 4.\n[END]'));
       assert.deepEqual(rules(reasons), ['no-output-trigger']);
       assert.ok(reasons[0]?.includes('"OUTPUT:"'));
+      assert.deepEqual(rules(failed(strict('instance_generation', 'What is 2+2?\n[END]\nOUTPUT: 4'))), ['no-output-trigger']);
+      const qe = failed(strict('quality_enhancement', 'What is the sum?\nOUTPUT: 4\n[END]', QE));
+      assert.ok(qe[0]?.includes('"Revised Answer:"'));
     });
 
-    it('an OUTPUT: that only appears after the stop phrase does not count', () => {
-      assert.deepEqual(rules(failed(parseOutput('instance_generation', stop('What is 2+2?\n[END]\nOUTPUT: 4'), IG))), ['no-output-trigger']);
-    });
-  });
-
-  describe('quality enhancement', () => {
-    it('splits at "Revised Answer:"', () => {
-      const r = parseOutput('quality_enhancement', stop('What is the sum of 2 and 2?\n\nRevised Answer: 2 + 2 = 4.\n[RESULT] 4 [/RESULT] [END]'), QE);
-      assert.deepEqual(r, { ok: true, instruction: 'What is the sum of 2 and 2?', response: '2 + 2 = 4.\n[RESULT] 4 [/RESULT]' });
+    it('quality enhancement: strips a repeated "Revised Question:"', () => {
+      assert.deepEqual(strict('quality_enhancement', 'Revised Question: Why?\nRevised Answer: Because.', QE), { ok: true, instruction: 'Why?', response: 'Because.' });
     });
 
-    it('without "Revised Answer:" the output is rejected, naming that trigger', () => {
-      const reasons = failed(parseOutput('quality_enhancement', stop('What is the sum?\nOUTPUT: 4\n[END]'), QE));
-      assert.deepEqual(rules(reasons), ['no-output-trigger']);
-      assert.ok(reasons[0]?.includes('"Revised Answer:"'));
+    it('response generation: keeps the given instruction, drops a repeated OUTPUT:, needs no trigger', () => {
+      assert.deepEqual(strict('response_generation', 'Step 1.\n[RESULT] 3 [/RESULT]\n[END]', RG, 'Given'), { ok: true, instruction: 'Given', response: 'Step 1.\n[RESULT] 3 [/RESULT]' });
+      assert.deepEqual(strict('response_generation', 'OUTPUT: The answer.\n[END]', RG, 'q'), { ok: true, instruction: 'q', response: 'The answer.' });
+      assert.equal(strict('response_generation', 'Just the answer', RG, 'q').ok, true);
     });
 
-    it('strips a repeated "Revised Question:" from the instruction', () => {
-      const r = parseOutput('quality_enhancement', stop('Revised Question: Why?\nRevised Answer: Because.'), QE);
-      assert.deepEqual(r, { ok: true, instruction: 'Why?', response: 'Because.' });
-    });
-  });
-
-  describe('response generation', () => {
-    it('keeps the given instruction and takes the whole output as the response', () => {
-      const r = parseOutput('response_generation', stop('Step 1.\nStep 2.\n[RESULT] 3 [/RESULT]\n[END]'), RG, 'Given question');
-      assert.deepEqual(r, { ok: true, instruction: 'Given question', response: 'Step 1.\nStep 2.\n[RESULT] 3 [/RESULT]' });
-    });
-
-    it('drops a repeated OUTPUT: trigger the model wrote first', () => {
-      const r = parseOutput('response_generation', stop('OUTPUT: The answer.\n[END]'), RG, 'q');
-      assert.deepEqual(r, { ok: true, instruction: 'q', response: 'The answer.' });
-    });
-
-    it('does not need an OUTPUT: trigger (no no-output-trigger rule)', () => {
-      assert.equal(parseOutput('response_generation', stop('Just the answer'), RG, 'q').ok, true);
-    });
-  });
-
-  describe('post-processing (clean)', () => {
-    it('strips triggers and the stop phrase at either end, repeatedly, and trims', () => {
+    it('clean strips triggers and the stop phrase at either end, repeatedly, and keeps them in the middle', () => {
       assert.equal(clean('INPUT: foo', IG), 'foo');
-      assert.equal(clean('foo\n[END]', IG), 'foo');
       assert.equal(clean('  OUTPUT: INPUT: foo OUTPUT: [END]  ', IG), 'foo');
       assert.equal(clean('Revised Answer: x\nRevised Question:', QE), 'x');
-    });
-
-    it('keeps markers in the middle of the text', () => {
       assert.equal(clean('a INPUT: b [END] c', IG), 'a INPUT: b [END] c');
-      assert.equal(clean('foo', IG), 'foo');
-    });
-
-    it('is applied to parsed fields', () => {
-      const r = parseOutput('instance_generation', stop('INPUT: INPUT: q OUTPUT:\nOUTPUT: OUTPUT: a'), IG);
-      assert.equal(r.ok, true);
-      if (r.ok) {
-        assert.equal(r.instruction, 'q');
-        assert.equal(r.response, 'a');
-      }
+      assert.deepEqual(strict('instance_generation', 'INPUT: INPUT: q OUTPUT:\nOUTPUT: OUTPUT: a'), { ok: true, instruction: 'q', response: 'a' });
     });
   });
 });
 
-describe('validateInstance', () => {
-  const igMath = ctx('instance_generation', 'math');
-  const igCode = ctx('instance_generation', 'code');
-  const igIf = ctx('instance_generation', 'instruction_following');
-  const rgIf = ctx('response_generation', 'instruction_following');
-  const qeCode = ctx('quality_enhancement', 'code');
+describe('validateInstance, paper profile (the released rules)', () => {
+  // Cases written from reading the released validators: validate_forbidden_keywords (lower-cased
+  // substring search of the placeholder table's values in the response), validate_keywords
+  // (exact counts, startswith/endswith), the code validator's fence and phrase checks, and
+  // validate_length (Llama-3 chat format, <= max_tokens).
+  const v = (method: Method, domain: Domain, instruction: string, response: string, max = 4096) => validateInstance(instruction, response, ctx(method, domain, 'paper', max));
+
+  describe('leaks: the response only, any case, the markers of the setting', () => {
+    it('lists the placeholder table of each setting', () => {
+      assert.deepEqual(paperLeakMarkers(IG, 'instance_generation', 'math'), ['<input@>', '<output@>', '<input>', '<output>', 'INPUT:', 'OUTPUT:', '[END]', '<input_theme>']);
+      assert.deepEqual(paperLeakMarkers(IG, 'instance_generation', 'instruction_following'), ['<input@>', '<output@>', '<input>', '<output>', 'INPUT:', 'OUTPUT:', '[END]', '<input_theme>', '<first_word>']);
+      assert.deepEqual(paperLeakMarkers(QE, 'quality_enhancement', 'code'), ['<input@>', '<output@>', '<input>', '<output>', 'Revised Question:', 'Revised Answer:', '[END]', '<input_theme>']);
+    });
+
+    it('rejects a marker in the response in any case', () => {
+      assert.deepEqual(rules(v('instance_generation', 'instruction_following', 'Q', 'See the output: below')), ['leak']);
+      assert.deepEqual(rules(v('instance_generation', 'instruction_following', 'Q', 'def f(input: str): pass')), ['leak']);
+      assert.deepEqual(rules(v('instance_generation', 'instruction_following', 'Q', 'Use <FIRST_WORD> here')), ['leak']);
+      assert.deepEqual(rules(v('quality_enhancement', 'instruction_following', 'Q', 'revised answer: again')), ['leak']);
+    });
+
+    it('accepts markers in the instruction, numbered demonstration slots, and other settings\' markers', () => {
+      assert.deepEqual(v('instance_generation', 'instruction_following', 'Explain INPUT: and OUTPUT:', 'Sure.'), []);
+      assert.deepEqual(v('instance_generation', 'instruction_following', 'Q', 'copied <input1> and <output2>'), []);
+      assert.deepEqual(v('instance_generation', 'math', 'Q', `mentions <first_word>\n${MATH_OK}`), []);
+      // quality enhancement has its own triggers instead of INPUT:/OUTPUT:
+      assert.deepEqual(v('quality_enhancement', 'instruction_following', 'Q', 'Input: 3, output: 4'), []);
+    });
+  });
+
+  describe('math: exactly one [RESULT] and one [/RESULT], ending with [/RESULT]', () => {
+    it('accepts', () => {
+      assert.deepEqual(v('instance_generation', 'math', 'What is 2 + 2?', MATH_OK), []);
+      // an empty result and a proof without Q.E.D. pass: the released check does not look inside
+      assert.deepEqual(v('instance_generation', 'math', 'What is 2 + 2?', 'Hmm.\n[RESULT]   [/RESULT]'), []);
+      assert.deepEqual(v('instance_generation', 'math', 'Prove that 1 < 2.', 'Trivially.\n[RESULT] 1 [/RESULT]'), []);
+      // several results in one pair (multi-part questions)
+      assert.deepEqual(v('quality_enhancement', 'math', 'Find x and y.', 'Solving.\n[RESULT] x = 1, y = 2 [/RESULT]'), []);
+    });
+
+    it('rejects', () => {
+      assert.deepEqual(rules(v('instance_generation', 'math', 'Q', 'It is 4.')), ['math-result-count', 'math-result-not-last']);
+      assert.deepEqual(rules(v('instance_generation', 'math', 'Q', '[RESULT] 3 [/RESULT]\nNo.\n[RESULT] 4 [/RESULT]')), ['math-result-count']);
+      assert.deepEqual(rules(v('instance_generation', 'math', 'Q', 'So: [RESULT] 4')), ['math-result-count', 'math-result-not-last']);
+      assert.deepEqual(rules(v('instance_generation', 'math', 'Q', '[RESULT] 4 [/RESULT]\nHope this helps!')), ['math-result-not-last']);
+      // case matters: the released count is exact
+      assert.deepEqual(rules(v('instance_generation', 'math', 'Q', 'x\n[result] 4 [/result]')), ['math-result-count', 'math-result-not-last']);
+    });
+  });
+
+  describe('code: even fences, starts and ends with a fence, no prose phrase outside the blocks', () => {
+    it('accepts', () => {
+      assert.deepEqual(v('instance_generation', 'code', 'Write add.', CODE_OK), []);
+      // two blocks, "here is" between them, no tests in quality enhancement: all pass the released check
+      assert.deepEqual(v('instance_generation', 'code', 'Write add.', `${CODE_OK}\nHere is another:\n${CODE_OK}`), []);
+      assert.deepEqual(v('quality_enhancement', 'code', 'Write add.', CODE_OK), []);
+      // phrases inside a block are code
+      assert.deepEqual(v('instance_generation', 'code', 'Write add.', '```python\n# Test cases: none\ndef f():\n    pass\n```'), []);
+    });
+
+    it('rejects', () => {
+      assert.deepEqual(rules(v('instance_generation', 'code', 'Write add.', '```python\ndef add(a, b):\n    return a + b')), ['code-fence-unbalanced', 'code-not-fenced']);
+      assert.deepEqual(rules(v('instance_generation', 'code', 'Write add.', `Solution:\n${CODE_OK}`)), ['code-not-fenced']);
+      // the released check is exact (the parser trims before it, so this only matters for other callers)
+      assert.deepEqual(rules(v('instance_generation', 'code', 'Write add.', `${CODE_OK}\n`)), ['code-not-fenced']);
+      assert.deepEqual(rules(v('response_generation', 'code', 'Write add.', 'Please provide the code you want fixed.')), ['code-not-fenced']);
+    });
+
+    for (const phrase of PAPER_CODE_PHRASES) {
+      it(`"${phrase}" outside a block is rejected in any case`, () => {
+        const upper = phrase.toUpperCase();
+        assert.deepEqual(rules(v('instance_generation', 'code', 'Write add.', `${CODE_OK}\n${upper}\n${CODE_OK}`)), ['code-forbidden-phrase']);
+      });
+    }
+
+    it('the phrases strict adds are not checked', () => {
+      for (const phrase of STRICT_CODE_PHRASES) assert.deepEqual(v('instance_generation', 'code', 'Write add.', `${CODE_OK}\n${phrase}\n${CODE_OK}`), []);
+    });
+  });
+
+  it('instruction following and empty fields: only leaks and length are checked', () => {
+    assert.deepEqual(v('instance_generation', 'instruction_following', '', ''), []);
+    assert.deepEqual(v('response_generation', 'instruction_following', 'Q', 'Any answer at all.'), []);
+  });
+
+  it('every reason names the profile', () => {
+    const r = v('instance_generation', 'math', 'Q', 'OUTPUT: 4');
+    assert.ok(r.length > 0);
+    for (const x of r) assert.match(x, /^[a-z-]+ \(paper\): /);
+  });
+});
+
+describe('validateInstance, strict profile (paper rules and more)', () => {
+  const v = (method: Method, domain: Domain, instruction: string, response: string) => validateInstance(instruction, response, ctx(method, domain, 'strict'));
 
   it('accepts a valid instance of each domain', () => {
-    assert.deepEqual(validateInstance('What is 2 + 2?', MATH_OK, igMath), []);
-    assert.deepEqual(validateInstance('Write add(a, b).', CODE_OK, igCode), []);
-    assert.deepEqual(validateInstance('Write a haiku about rain.', 'Rain on the rooftop\nsoft drums for a sleeping town\nmorning smells of earth', igIf), []);
-    assert.deepEqual(validateInstance('Write add(a, b) with tests.', '```python\ndef add(a, b):\n    return a + b\n\nassert add(1, 2) == 3\n```', qeCode), []);
+    assert.deepEqual(v('instance_generation', 'math', 'What is 2 + 2?', MATH_OK), []);
+    assert.deepEqual(v('instance_generation', 'code', 'Write add(a, b).', CODE_OK), []);
+    assert.deepEqual(v('instance_generation', 'instruction_following', 'Write a haiku about rain.', 'Rain on the rooftop\nsoft drums for a sleeping town'), []);
+    assert.deepEqual(v('quality_enhancement', 'code', 'Write add with tests.', '```python\ndef add(a, b):\n    return a + b\n\nassert add(1, 2) == 3\n```'), []);
+  });
+
+  it('rejects everything paper rejects', () => {
+    assert.deepEqual(rules(v('instance_generation', 'instruction_following', 'Q', 'def f(input: str): pass')), ['leak']);
+    assert.deepEqual(rules(v('instance_generation', 'math', 'Q', '[RESULT] 4 [/RESULT]\nHope this helps!')), ['math-result-not-last']);
+    assert.deepEqual(rules(v('instance_generation', 'code', 'Write add.', `Solution:\n${CODE_OK}`)), ['code-not-fenced']);
   });
 
   it('empty instruction / empty response', () => {
-    assert.deepEqual(rules(validateInstance('   ', 'An answer.', igIf)), ['empty-instruction']);
-    assert.deepEqual(rules(validateInstance('A question?', '\n', igIf)), ['empty-response']);
-    assert.deepEqual(rules(validateInstance('', '', igIf)), ['empty-instruction', 'empty-response']);
+    assert.deepEqual(rules(v('instance_generation', 'instruction_following', '   ', 'An answer.')), ['empty-instruction']);
+    assert.deepEqual(rules(v('instance_generation', 'instruction_following', '', '')), ['empty-instruction', 'empty-response']);
   });
 
-  describe('leaks', () => {
-    const markers = igIf.leakMarkers;
-    it('checks a known, complete marker list', () => {
-      for (const m of ['INPUT:', 'OUTPUT:', '[END]', '<input>', '<output>', '<input_theme>', '<first_word>', '<input1>', '<output3>']) assert.ok(markers.includes(m), m);
-    });
+  it('leaks: numbered slots and every marker in the response; exact-case markers in the instruction', () => {
+    assert.deepEqual(rules(v('instance_generation', 'math', 'Q', `copied <input12>\n${MATH_OK}`)), ['leak']);
+    assert.deepEqual(rules(v('instance_generation', 'math', 'Q', `mentions <first_word>\n${MATH_OK}`)), ['leak']);
+    assert.deepEqual(rules(v('instance_generation', 'instruction_following', 'Explain OUTPUT: here', 'Sure.')), ['leak']);
+    assert.deepEqual(rules(v('instance_generation', 'instruction_following', 'Use <output3>', 'Sure.')), ['leak']);
+    // a programming task's "Input:"/"Output:" examples are not the trigger
+    assert.deepEqual(v('instance_generation', 'instruction_following', 'Input: [1, 2]\nOutput: 3', 'Sum them.'), []);
+    // response generation's instruction is a seed and is not checked
+    assert.deepEqual(v('response_generation', 'instruction_following', 'Explain INPUT: and <input1>', 'An answer.'), []);
+  });
 
-    for (const m of ['INPUT:', 'OUTPUT:', '[END]', '<input>', '<output>', '<input_theme>', '<first_word>', '<input1>', '<output2>']) {
-      it(`"${m}" in the instruction or the response is a leak`, () => {
-        assert.deepEqual(validateInstance(`Tell me about ${m} please.`, 'Sure.', igIf), [`leak: the instruction contains the marker "${m}"`]);
-        assert.deepEqual(validateInstance('Tell me.', `Here: ${m} done.`, igIf), [`leak: the response contains the marker "${m}"`]);
-      });
+  it('math: an empty result, a proof without Q.E.D.', () => {
+    assert.deepEqual(rules(v('instance_generation', 'math', 'Q', 'Hmm.\n[RESULT]   [/RESULT]')), ['math-empty-result']);
+    const r = v('instance_generation', 'math', 'Prove that the sum of two even numbers is even.', '2a + 2b = 2(a + b).\n[RESULT] even [/RESULT]');
+    assert.deepEqual(rules(r), ['math-proof-without-qed']);
+    assert.deepEqual(v('instance_generation', 'math', 'Show that 1 < 2.', 'Trivially.\n[RESULT] QED [/RESULT]'), []);
+  });
+
+  it('code: one block only, the extra phrases, and assertion tests in quality enhancement', () => {
+    assert.deepEqual(v('instance_generation', 'code', 'Write add.', `${CODE_OK}\n\n${CODE_OK}`), ['code-not-single-block (strict): 2 code blocks, expected one']);
+    for (const phrase of STRICT_CODE_PHRASES) {
+      assert.ok(rules(v('instance_generation', 'code', 'Write add.', `${CODE_OK}\n${phrase}\n${CODE_OK}`)).includes('code-forbidden-phrase'), phrase);
     }
-
-    it('response generation only checks the response (the instruction comes from the seeds)', () => {
-      assert.deepEqual(validateInstance('Explain INPUT: and <input1>', 'An answer.', rgIf), []);
-      assert.deepEqual(rules(validateInstance('Explain it', 'An answer. OUTPUT: more', rgIf)), ['leak']);
-    });
-
-    it('quality enhancement leaks are its own triggers', () => {
-      const qeIf = ctx('quality_enhancement', 'instruction_following');
-      assert.deepEqual(validateInstance('Q', 'A Revised Question: B', qeIf), ['leak: the response contains the marker "Revised Question:"']);
-    });
+    assert.deepEqual(rules(v('quality_enhancement', 'code', 'Write add.', CODE_OK)), ['code-missing-tests']);
+    assert.deepEqual(v('quality_enhancement', 'code', 'Write add.', '```python\nclass T(unittest.TestCase):\n    def test(self):\n        self.assertEqual(add(1, 1), 2)\n```'), []);
+    assert.deepEqual(v('instance_generation', 'code', 'Write add.', CODE_OK), []);
   });
 
-  describe('math', () => {
-    it('no [RESULT] at all', () => {
-      const r = validateInstance('What is 2 + 2?', 'It is 4.', igMath);
-      assert.deepEqual(rules(r), ['math-result-count']);
-      assert.match(r[0] ?? '', /found 0 \[RESULT\] and 0 \[\/RESULT\]/);
-    });
-
-    it('two [RESULT] blocks', () => {
-      const r = validateInstance('What is 2 + 2?', '[RESULT] 3 [/RESULT]\nNo wait.\n[RESULT] 4 [/RESULT]', igMath);
-      assert.deepEqual(rules(r), ['math-result-count']);
-      assert.match(r[0] ?? '', /found 2 \[RESULT\] and 2/);
-    });
-
-    it('an unclosed [RESULT]', () => {
-      assert.deepEqual(rules(validateInstance('What is 2 + 2?', 'So: [RESULT] 4', igMath)), ['math-result-count']);
-    });
-
-    it('[/RESULT] not at the end', () => {
-      assert.deepEqual(rules(validateInstance('What is 2 + 2?', '[RESULT] 4 [/RESULT]\nHope this helps!', igMath)), ['math-result-not-last']);
-      // trailing whitespace is fine
-      assert.deepEqual(validateInstance('What is 2 + 2?', `${MATH_OK}\n\n  `, igMath), []);
-    });
-
-    it('an empty result', () => {
-      assert.deepEqual(rules(validateInstance('What is 2 + 2?', 'Hmm.\n[RESULT]   [/RESULT]', igMath)), ['math-empty-result']);
-    });
-
-    it('a proof must end with Q.E.D.', () => {
-      const r = validateInstance('Prove that the sum of two even numbers is even.', '2a + 2b = 2(a + b).\n[RESULT] even [/RESULT]', igMath);
-      assert.deepEqual(rules(r), ['math-proof-without-qed']);
-      assert.ok(r[0]?.includes('"even"'));
-      assert.deepEqual(validateInstance('Prove that the sum of two even numbers is even.', '2a + 2b = 2(a + b).\n[RESULT] Q.E.D. [/RESULT]', igMath), []);
-      assert.deepEqual(validateInstance('Show that 1 < 2.', 'Trivially.\n[RESULT] QED [/RESULT]', igMath), []);
-      assert.deepEqual(rules(validateInstance('show that 1 < 2.', 'Trivially.\n[RESULT] 1 [/RESULT]', igMath)), ['math-proof-without-qed']);
-    });
-
-    it('math rules apply to the response only in the math domain', () => {
-      assert.deepEqual(validateInstance('What is 2 + 2?', 'It is 4.', igIf), []);
-    });
-  });
-
-  describe('code', () => {
-    it('an odd number of fences', () => {
-      const r = validateInstance('Write add.', '```python\ndef add(a, b):\n    return a + b', igCode);
-      assert.ok(rules(r).includes('code-fence-unbalanced'), JSON.stringify(r));
-      assert.match(r.find((x) => x.startsWith('code-fence-unbalanced')) ?? '', /1 code fences/);
-    });
-
-    it('text before or after the block', () => {
-      assert.deepEqual(rules(validateInstance('Write add.', `Solution:\n${CODE_OK}`, igCode)), ['code-not-single-block']);
-      assert.deepEqual(rules(validateInstance('Write add.', `${CODE_OK}\nDone.`, igCode)), ['code-not-single-block']);
-      // surrounding whitespace is not "text"
-      assert.deepEqual(validateInstance('Write add.', `\n  ${CODE_OK}\n\n`, igCode), []);
-    });
-
-    it('two blocks', () => {
-      const r = validateInstance('Write add.', `${CODE_OK}\n\n${CODE_OK}`, igCode);
-      assert.deepEqual(r, ['code-not-single-block: 2 code blocks, expected one']);
-    });
-
-    for (const phrase of CODE_FORBIDDEN_PHRASES) {
-      it(`"${phrase}" is forbidden outside the block and fine inside it`, () => {
-        const capitalised = phrase[0]?.toUpperCase() + phrase.slice(1);
-        const outside = validateInstance('Write add.', `${CODE_OK}\n${capitalised}: add(1, 2)`, igCode);
-        assert.ok(outside.includes(`code-forbidden-phrase: "${phrase}" outside the code block`), JSON.stringify(outside));
-        const inside = '```python\n# ' + capitalised + ': add(1, 2)\ndef add(a, b):\n    return a + b\n```';
-        assert.deepEqual(validateInstance('Write add.', inside, igCode), []);
-      });
-    }
-
-    it('quality enhancement code needs assertion tests inside the block', () => {
-      assert.deepEqual(rules(validateInstance('Write add.', CODE_OK, qeCode)), ['code-missing-tests']);
-      const withAssert = '```python\ndef add(a, b):\n    return a + b\nassert add(2, 2) == 4\n```';
-      assert.deepEqual(validateInstance('Write add.', withAssert, qeCode), []);
-      const unittest = '```python\nclass T(unittest.TestCase):\n    def test(self):\n        self.assertEqual(add(1, 1), 2)\n```';
-      assert.deepEqual(validateInstance('Write add.', unittest, qeCode), []);
-      // an assert outside the block does not count (and is text outside the block)
-      assert.deepEqual(rules(validateInstance('Write add.', `${CODE_OK}\nassert add(1, 1) == 2`, qeCode)).sort(), ['code-missing-tests', 'code-not-single-block']);
-      // instance generation does not need tests
-      assert.deepEqual(validateInstance('Write add.', CODE_OK, igCode), []);
-    });
-  });
-
-  describe('tokens', () => {
-    it('countTokens uses the real cl100k_base tokenizer', () => {
-      assert.equal(countTokens('hello world'), 2);
-      assert.equal(countTokens(''), 0);
-      assert.equal(countTokens(' hello'.repeat(100)), 100);
-      const n = countTokens('The quick brown fox jumps over the lazy dog.');
-      assert.ok(n >= 8 && n <= 12, String(n));
-    });
-
-    it('chatTokens adds a fixed chat-format overhead to both fields', () => {
-      const overhead = chatTokens('', '');
-      assert.ok(overhead > 0);
-      assert.equal(chatTokens('hello world', ' hello'.repeat(10)), overhead + 2 + 10);
-    });
-
-    it('too-long: the limit is on instruction + response in chat format, inclusive', () => {
-      const instruction = 'Summarise the following text.';
-      const response = ' hello'.repeat(300);
-      const n = chatTokens(instruction, response);
-      assert.deepEqual(validateInstance(instruction, response, ctx('instance_generation', 'instruction_following', n)), []);
-      const r = validateInstance(instruction, response, ctx('instance_generation', 'instruction_following', n - 1));
-      assert.deepEqual(r, [`too-long: ${n} tokens in chat format, limit ${n - 1}`]);
-    });
-
-    it('too-long with the paper limit of 4096 tokens', () => {
-      const response = ' hello'.repeat(4100);
-      const r = validateInstance('Say hello many times.', response, igIf);
-      assert.deepEqual(rules(r), ['too-long']);
-      assert.ok(Number(/(\d+) tokens/.exec(r[0] ?? '')?.[1]) > 4100);
-      assert.deepEqual(validateInstance('Say hello many times.', ' hello'.repeat(4000), igIf), []);
-    });
-  });
-
-  it('collects every broken rule at once', () => {
-    const r = validateInstance('', 'OUTPUT: it is 4', igMath);
-    assert.deepEqual(rules(r), ['empty-instruction', 'leak', 'math-result-count']);
-    const c = validateInstance('Write add. [END]', `Here is the code:\n${CODE_OK}\n${CODE_OK}\nThis function adds.`, igCode);
-    assert.deepEqual(rules(c), ['leak', 'code-not-single-block', 'code-forbidden-phrase', 'code-forbidden-phrase']);
+  it('every reason names the profile', () => {
+    const r = v('instance_generation', 'code', '', `Here is the code:\n${CODE_OK}\n${CODE_OK}\nThis function adds.`);
+    assert.deepEqual(rules(r), ['empty-instruction', 'code-forbidden-phrase', 'code-forbidden-phrase', 'code-not-fenced']);
+    for (const x of r) assert.match(x, /^[a-z-]+ \(strict\): /);
   });
 });

@@ -131,13 +131,13 @@ describe('reliability', () => {
       assert.equal(count(/^transport-rate_limit/), stats.faults.rate_limit, '429s recorded');
       assert.equal(count(/^transport-server/), stats.faults.server_error, '500s recorded');
       assert.equal(count(/^transport-timeout/), stats.faults.timeout, 'timeouts recorded');
-      assert.equal(invalid.filter((r) => r.some((x) => x.startsWith('truncated'))).length, stats.faults.truncated, 'truncated outputs recorded');
+      assert.equal(invalid.filter((r) => r.some((x) => x.startsWith('unfinished (paper): the output hit max_tokens'))).length, stats.faults.truncated, 'truncated outputs recorded');
       assert.equal(
         invalid.length,
         (stats.faults.truncated ?? 0) + (stats.faults.malformed ?? 0),
         `malformed outputs recorded as invalid: ${JSON.stringify(stats)} ${JSON.stringify(invalid.map((r) => r[0]))}`,
       );
-      for (const reasons of invalid) assert.ok(reasons.length > 0 && reasons.every((r) => /^[a-z-]+: /.test(r)), `reasons name their rule: ${reasons.join(' | ')}`);
+      for (const reasons of invalid) assert.ok(reasons.length > 0 && reasons.every((r) => /^[a-z-]+ \(paper\): /.test(r)), `reasons name their rule and profile: ${reasons.join(' | ')}`);
       // totals equal the sum of what the server reported, priced with the config's prices
       assert.equal(usage, stats.usage.inputTokens + stats.usage.outputTokens);
       const expected = new PriceBook(config.prices).cost('fake-model', stats.usage);

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DataError } from '../../src/core/errors';
 import { fetchData } from '../../src/core/seeds/fetchData';
-import { loadSeeds } from '../../src/core/seeds/loadSeeds';
+import { hfOfflineName, loadSeeds } from '../../src/core/seeds/loadSeeds';
 import { formatFromName, parseSeeds, type SeedParseOptions } from '../../src/core/seeds/parse';
 import type { Example } from '../../src/core/types';
 import { tempDirs } from './helpers/engine';
@@ -366,5 +366,95 @@ describe('seeds: download, cache and offline data', () => {
     const e = await dataErrorAsync(loadSeeds({ path: path.join(dir, 'nope.json') }, { cacheDir: dir }, true));
     assert.match(e.message, /cannot read seed file \(ENOENT\)/);
     assert.equal(e.where, path.join(dir, 'nope.json'));
+  });
+});
+
+describe('seeds: Hugging Face dataset viewer rows (a fake viewer on loopback)', () => {
+  const mkdir = tempDirs('hfrows');
+  let server: http.Server;
+  const requests: URL[] = [];
+  const ROWS = Array.from({ length: 250 }, (_, i) => ({ question: `q${i}`, answer: `a${i}`, source: i % 2 ? 'odd' : 'even' }));
+  let truncate = false;
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      requests.push(url);
+      const where = url.searchParams.get('where');
+      // the predicates the tests use: source='odd' / source<>'odd'
+      const matching = where ? ROWS.filter((r) => (where === "source='odd'" ? r.source === 'odd' : r.source !== 'odd')) : ROWS;
+      const total = url.searchParams.get('dataset') === 'big/set' ? 5_000_000 : matching.length;
+      const offset = Number(url.searchParams.get('offset'));
+      const length = Math.min(100, Number(url.searchParams.get('length')));
+      const rows = matching.slice(offset, offset + length).map((row, i) => ({ row_idx: offset + i, row, truncated_cells: truncate ? ['answer'] : [] }));
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ features: [], rows, num_rows_total: total, num_rows_per_page: 100, partial: false }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    process.env.AGORABENCH_HF_DATASETS_SERVER = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+  after(() => {
+    delete process.env.AGORABENCH_HF_DATASETS_SERVER;
+    server.close();
+  });
+  beforeEach(() => {
+    requests.length = 0;
+    truncate = false;
+  });
+
+  it('reads every row of the split, 100 per request, when no limit is given', async () => {
+    const got = await loadSeeds({ hf: 'owner/set' }, { cacheDir: mkdir() }, true);
+    assert.equal(got.length, 250);
+    assert.deepEqual(got[249], { instruction: 'q249', response: 'a249' });
+    assert.deepEqual(requests.map((u) => [u.pathname, u.searchParams.get('offset'), u.searchParams.get('length')]), [
+      ['/rows', '0', '100'],
+      ['/rows', '100', '100'],
+      ['/rows', '200', '100'],
+    ]);
+    assert.equal(requests[0]?.searchParams.get('config'), 'default');
+    assert.equal(requests[0]?.searchParams.get('split'), 'train');
+  });
+
+  it('a limit stops early; pages are cached, so a second read sends nothing', async () => {
+    const cacheDir = mkdir();
+    assert.equal((await loadSeeds({ hf: 'owner/set', limit: 150 }, { cacheDir }, true)).length, 150);
+    assert.deepEqual(requests.map((u) => u.searchParams.get('length')), ['100', '50']);
+    requests.length = 0;
+    assert.equal((await loadSeeds({ hf: 'owner/set', limit: 150 }, { cacheDir }, true)).length, 150);
+    assert.equal(requests.length, 0);
+  });
+
+  it('"where" goes through /filter, encoded, and selects the matching rows', async () => {
+    const odd = await loadSeeds({ hf: 'owner/set', where: "source='odd'", limit: 120 }, { cacheDir: mkdir() }, true);
+    assert.equal(odd.length, 120);
+    assert.ok(odd.every((e) => Number(e.instruction.slice(1)) % 2 === 1));
+    assert.ok(requests.every((u) => u.pathname === '/filter' && u.searchParams.get('where') === "source='odd'"));
+    const even = await loadSeeds({ hf: 'owner/set', where: "source<>'odd'" }, { cacheDir: mkdir() }, true);
+    assert.equal(even.length, 125);
+  });
+
+  it('refuses a huge split without a limit before reading it, and truncated cells', async () => {
+    const big = await dataErrorAsync(loadSeeds({ hf: 'big/set' }, { cacheDir: mkdir() }, true));
+    assert.match(big.message, /has 5,000,000 rows; set "limit"/);
+    assert.equal(requests.length, 1);
+    assert.equal((await loadSeeds({ hf: 'big/set', limit: 10 }, { cacheDir: mkdir() }, true)).length, 10);
+    truncate = true;
+    const cut = await dataErrorAsync(loadSeeds({ hf: 'owner/set', limit: 5 }, { cacheDir: mkdir() }, true));
+    assert.match(cut.message, /truncated the cells answer/);
+  });
+
+  it('offline: a filtered source has its own file name, and a missing one is named in the error', async () => {
+    const dataDir = mkdir();
+    const dir = path.join(dataDir, 'owner', 'set', 'default');
+    fs.mkdirSync(dir, { recursive: true });
+    const name = hfOfflineName({ hf: 'owner/set', where: "source='odd'" });
+    assert.match(name, /^owner\/set\/default\/train\.where-source-odd-[0-9a-f]{8}\.jsonl$/);
+    assert.notEqual(name, hfOfflineName({ hf: 'owner/set', where: "source<>'odd'" }));
+    fs.writeFileSync(path.join(dataDir, name), '{"question": "local", "answer": "row"}\n');
+    const ctx = { cacheDir: mkdir(), dataDir, offline: true };
+    assert.deepEqual(await loadSeeds({ hf: 'owner/set', where: "source='odd'" }, ctx, true), [{ instruction: 'local', response: 'row' }]);
+    const e = await dataErrorAsync(loadSeeds({ hf: 'owner/set', where: "source<>'odd'" }, ctx, true));
+    assert.ok(e.message.includes(`not available offline: put its rows, one JSON object per line, at <offline directory>/${hfOfflineName({ hf: 'owner/set', where: "source<>'odd'" })}`), e.message);
+    assert.equal(requests.length, 0);
   });
 });

@@ -5,7 +5,7 @@ import { defaultPlaceholders, defaultTemplateName } from '../../src/core/config/
 import type { Placeholders } from '../../src/core/config/types';
 import { AgoraError } from '../../src/core/errors';
 import { parseOutput } from '../../src/core/generation/parse';
-import { leakMarkers, loadTemplate, renderTemplate } from '../../src/core/generation/template';
+import { loadTemplate, renderTemplate } from '../../src/core/generation/template';
 import { validateInstance } from '../../src/core/generation/validate';
 import { DOMAINS, METHODS, type Example, type Method } from '../../src/core/types';
 import { REPO_ROOT, tempDirs } from './helpers/engine';
@@ -193,19 +193,20 @@ describe('templates', () => {
     });
   });
 
-  describe("the paper's released prompt files run unchanged", () => {
-    // Same structure and markers as the prompts released with the paper (data-agora).
+  describe("templates in the layout of the paper's released prompt files run unchanged", () => {
+    // The released files' layout and markers (section headers, <input1>…, <input_theme>,
+    // <first_word>, quoted "\nOUTPUT: " and " [END]" instructions), with placeholder wording.
     const PAPER_IG = `[GENERAL GUIDELINES]
-- A set of instances will be provided first, each followed by "[EXAMPLE 1]", "[EXAMPLE 2]", and "[EXAMPLE 3]".
-- Generate a new instance after "[NEW INSTANCE]".
+- Examples "[EXAMPLE 1]", "[EXAMPLE 2]" and "[EXAMPLE 3]" come first.
+- Add one instance after "[NEW INSTANCE]".
 
 [INPUT REQUIREMENTS]
-- The INPUT should STRICTLY be a question or instruction related to "<input_theme>".
-- The INPUT should start with the following word(s) or something similar: "<first_word>".
+- Topic: related to "<input_theme>".
+- Opening: something similar: "<first_word>".
 
 [FORMAT REQUIREMENTS]
-- After writing the INPUT, write "\\nOUTPUT: " to indicate that you're starting to write the OUTPUT.
-- Write "\\n[END]" after you are done.
+- Then "\\nOUTPUT: " and the OUTPUT.
+- Finally "\\n[END]".
 
 [EXAMPLE 1]
 INPUT: <input1>
@@ -224,8 +225,8 @@ OUTPUT: <output3>
 
 [NEW INSTANCE]
 INPUT: `;
-    const PAPER_QE = `Your task is to refine a question-and-answer pair.
-- Write the revised question, then WRITE THE PHRASE "Revised Answer: " followed by the revised answer, and then WRITE THE PHRASE " [END]".
+    const PAPER_QE = `Revise the pair below.
+- Revised question, then "Revised Answer: " and the revised answer, then " [END]".
 
 Output format:
 <revised_question>
@@ -240,8 +241,8 @@ Answer: <output>
 ### Revised Instance:
 Revised Question: `;
     const PAPER_RG = `[REQUIREMENTS]
-- Provide the final answer surrounded by "\\n[RESULT]" and "[/RESULT]" at the end.
-- Write " [END]" after you are done.
+- Final answer between "\\n[RESULT]" and "[/RESULT]".
+- Then " [END]".
 
 INPUT:
 <input>
@@ -262,10 +263,12 @@ OUTPUT:
       assert.ok(prompt.includes('related to "cooking"'));
       assert.ok(prompt.includes('something similar: "Imagine"'));
       assert.ok(prompt.endsWith('[NEW INSTANCE]\nINPUT: '));
-      const parsed = parseOutput('instance_generation', { text: 'Imagine a dinner party.\nOUTPUT: Serve soup.\n[END]', finishReason: 'stop' }, p);
-      assert.deepEqual(parsed, { ok: true, instruction: 'Imagine a dinner party.', response: 'Serve soup.' });
-      const ctx = { method: 'instance_generation' as const, domain: 'instruction_following' as const, leakMarkers: leakMarkers(t), maxInstanceTokens: 4096 };
-      assert.deepEqual(validateInstance('Imagine a dinner party.', 'Serve soup.', ctx), []);
+      for (const profile of ['paper', 'strict'] as const) {
+        const parsed = parseOutput('instance_generation', { text: 'Imagine a dinner party.\nOUTPUT: Serve soup.\n[END]', finishReason: 'stop' }, p, profile);
+        assert.deepEqual(parsed, { ok: true, instruction: 'Imagine a dinner party.', response: 'Serve soup.' });
+        const ctx = { method: 'instance_generation' as const, domain: 'instruction_following' as const, profile, placeholders: p, maxInstanceTokens: 4096 };
+        assert.deepEqual(validateInstance('Imagine a dinner party.', 'Serve soup.', ctx), []);
+      }
     });
 
     it('quality enhancement: "Revised Question:"/"Revised Answer:" triggers, unknown <markers> untouched', () => {
@@ -278,6 +281,7 @@ OUTPUT:
         'quality_enhancement',
         { text: 'What is $2+2$?\n\nRevised Answer: Adding gives 4.\n[RESULT] 4 [/RESULT] [END]', finishReason: 'stop' },
         p,
+        'paper',
       );
       assert.deepEqual(parsed, { ok: true, instruction: 'What is $2+2$?', response: 'Adding gives 4.\n[RESULT] 4 [/RESULT]' });
     });
@@ -286,38 +290,8 @@ OUTPUT:
       const { t, p } = run('response_generation', PAPER_RG, 'paper-rg.txt');
       const prompt = renderTemplate(t, { input: 'Compute 3*3.' });
       assert.ok(prompt.endsWith('INPUT:\nCompute 3*3.\n\nOUTPUT:'));
-      const parsed = parseOutput('response_generation', { text: '3*3 = 9\n[RESULT] 9 [/RESULT] [END]', finishReason: 'stop' }, p, 'Compute 3*3.');
+      const parsed = parseOutput('response_generation', { text: '3*3 = 9\n[RESULT] 9 [/RESULT] [END]', finishReason: 'stop' }, p, 'paper', 'Compute 3*3.');
       assert.deepEqual(parsed, { ok: true, instruction: 'Compute 3*3.', response: '3*3 = 9\n[RESULT] 9 [/RESULT]' });
-    });
-  });
-
-  describe('leakMarkers', () => {
-    it('lists triggers, stop phrase and every placeholder, without duplicates', () => {
-      const f = path.join(REPO_ROOT, 'prompts', 'instance_generation.math.txt');
-      const t = loadTemplate(f, 'instance_generation', defaultPlaceholders('instance_generation'), 3);
-      assert.deepEqual(
-        [...leakMarkers(t)].sort(),
-        ['INPUT:', 'OUTPUT:', '[END]', '<input>', '<output>', '<input_theme>', '<first_word>', '<input1>', '<output1>', '<input2>', '<output2>', '<input3>', '<output3>'].sort(),
-      );
-    });
-
-    it('covers every demonstration slot the template has, and at least three', () => {
-      const slots = [1, 2, 3, 4, 5].map((i) => `<input${i}> <output${i}>`).join('\n');
-      const t5 = loadTemplate(write('five.txt', slots), 'instance_generation', defaultPlaceholders('instance_generation'), 5);
-      assert.ok(leakMarkers(t5).includes('<input5>') && leakMarkers(t5).includes('<output5>'));
-      assert.ok(!leakMarkers(t5).includes('<input6>'));
-      const rg = loadTemplate(path.join(REPO_ROOT, 'prompts', 'response_generation.code.txt'), 'response_generation', defaultPlaceholders('response_generation'), 3);
-      assert.ok(leakMarkers(rg).includes('<output3>'));
-    });
-
-    it('uses the quality-enhancement triggers and drops empty markers', () => {
-      const qe = defaultPlaceholders('quality_enhancement');
-      const t = loadTemplate(path.join(REPO_ROOT, 'prompts', 'quality_enhancement.math.txt'), 'quality_enhancement', { ...qe, firstWord: '' }, 3);
-      const m = leakMarkers(t);
-      assert.ok(m.includes('Revised Question:') && m.includes('Revised Answer:'));
-      assert.ok(!m.includes('INPUT:'));
-      assert.ok(!m.includes(''));
-      assert.equal(new Set(m).size, m.length);
     });
   });
 });

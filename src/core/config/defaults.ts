@@ -1,3 +1,4 @@
+import type { ValidationProfile } from '../generation/validate';
 import type { Domain, Method } from '../types';
 import type { Placeholders, Provider, Sampling } from './types';
 
@@ -16,8 +17,10 @@ export const DEFAULT_GENERATION = {
   instancesPerSetting: 10000,
   demonstrations: 3,
   demonstrationsFromSeed: 2,
-  maxRetries: 10,
+  // the released loop makes `max_retries` (10) attempts in total
+  maxAttempts: 10,
   maxInstanceTokens: 4096,
+  validation: 'paper' as ValidationProfile,
   checkpointSeconds: 5,
 };
 

@@ -7,6 +7,7 @@ import { assetPath } from '../util/assets';
 import { parseLocated, type LocatedJson } from '../util/jsonLocate';
 import { DEFAULT_GENERATION, DEFAULT_KEY_ENV, DEFAULT_LIMITS, DEFAULT_SYSTEM_PROMPT, PAPER_SAMPLING, defaultPlaceholders, defaultTemplateName } from './defaults';
 import { DEFAULT_FIRST_WORDS, DEFAULT_THEMES } from '../generation/themes';
+import type { ValidationProfile } from '../generation/validate';
 import type { GeneratorConfig, PriceOverride, Provider, RunConfig, SeedSource, SettingConfig } from './types';
 
 let validator: ValidateFunction | undefined;
@@ -69,6 +70,7 @@ interface RawSetting {
   placeholders?: Partial<SettingConfig['placeholders']>;
   themes?: string[];
   firstWords?: string[];
+  validation?: ValidationProfile;
 }
 interface RawConfig {
   name: string;
@@ -77,13 +79,18 @@ interface RawConfig {
   seed?: number;
   generators: RawGenerator[];
   settings: RawSetting[];
-  generation?: Partial<typeof DEFAULT_GENERATION> & { systemPrompt?: string };
+  generation?: Partial<typeof DEFAULT_GENERATION> & { systemPrompt?: string; /** deprecated: extra attempts after the first */ maxRetries?: number };
   prices?: Record<string, PriceOverride>;
 }
 
 function resolve(file: string, raw: RawConfig, at: (pointer: string, message: string) => void): RunConfig {
   const dir = path.dirname(file);
   const gen = { ...DEFAULT_GENERATION, ...raw.generation };
+  if (raw.generation?.maxRetries !== undefined && raw.generation.maxAttempts !== undefined) {
+    at('/generation/maxRetries', 'give either "maxAttempts" or the older "maxRetries", not both');
+  }
+  // "maxRetries" (extra attempts after the first) is still read, as maxRetries + 1 attempts in total
+  const maxAttempts = raw.generation?.maxAttempts ?? (raw.generation?.maxRetries !== undefined ? raw.generation.maxRetries + 1 : DEFAULT_GENERATION.maxAttempts);
   if (gen.demonstrationsFromSeed > gen.demonstrations) {
     at('/generation/demonstrationsFromSeed', `must not exceed generation.demonstrations (${gen.demonstrations})`);
   }
@@ -141,6 +148,7 @@ function resolve(file: string, raw: RawConfig, at: (pointer: string, message: st
       placeholders: { ...defaultPlaceholders(method), ...s.placeholders },
       themes: s.themes ?? DEFAULT_THEMES[domain],
       firstWords: s.firstWords ?? DEFAULT_FIRST_WORDS,
+      validation: s.validation ?? gen.validation,
     };
   });
   return {
@@ -154,7 +162,7 @@ function resolve(file: string, raw: RawConfig, at: (pointer: string, message: st
     generation: {
       demonstrations: gen.demonstrations,
       demonstrationsFromSeed: gen.demonstrationsFromSeed,
-      maxRetries: gen.maxRetries,
+      maxAttempts,
       maxInstanceTokens: gen.maxInstanceTokens,
       checkpointSeconds: gen.checkpointSeconds,
     },

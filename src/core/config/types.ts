@@ -1,3 +1,4 @@
+import type { ValidationProfile } from '../generation/validate';
 import type { Domain, Method, SettingKey } from '../types';
 
 /** Sampling parameters sent with every generation request. */
@@ -38,6 +39,8 @@ export interface SeedSource {
   format?: 'json' | 'jsonl' | 'csv';
   sha256?: string;
   limit?: number;
+  /** Dataset viewer filter predicate (SQL-like, e.g. `source='mathstackexchange'`). */
+  where?: string;
   fields?: { instruction?: string; response?: string };
 }
 
@@ -66,6 +69,8 @@ export interface SettingConfig {
   placeholders: Placeholders;
   themes: string[];
   firstWords: string[];
+  /** Which rules decide whether an output is kept (see generation/validate.ts). */
+  validation: ValidationProfile;
 }
 
 export interface PriceOverride {
@@ -86,7 +91,8 @@ export interface RunConfig {
   generation: {
     demonstrations: number;
     demonstrationsFromSeed: number;
-    maxRetries: number;
+    /** Attempts per slot in total (the paper: 10). */
+    maxAttempts: number;
     maxInstanceTokens: number;
     checkpointSeconds: number;
   };

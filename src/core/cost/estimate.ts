@@ -1,8 +1,8 @@
 import type { RunConfig } from '../config/types';
 import { DatasetGenerator } from '../generation/datasetGenerator';
 import { choosePrompt, renderPrompt } from '../generation/prompts';
-import { countTokens } from '../generation/tokens';
-import { prepareSettings, planDatasets } from '../run/prepare';
+import { estimateTokens } from '../generation/tokens';
+import { prepareSettings, planDatasets, seedShortfalls, type SeedShortfall } from '../run/prepare';
 import type { RunOptions } from '../run/types';
 import { PriceBook } from './prices';
 
@@ -12,6 +12,13 @@ export interface DatasetEstimate {
   generator: string;
   model: string;
   setting: string;
+  /** Instances the dataset will have (the request, capped by the seed rows where each instance answers one seed). */
+  instances: number;
+  /** Instances the config asks for. */
+  requested: number;
+  /** Seed rows of the setting. */
+  seeds: number;
+  /** Expected requests: instances × attempts per slot. */
   requests: number;
   inputTokens: number;
   outputTokens: number;
@@ -29,6 +36,8 @@ export interface RunEstimate {
   unpriced: string[];
   /** Assumed attempts per slot (validation retries). */
   attemptsPerSlot: number;
+  /** Settings whose seed set is smaller than the instances they ask for. */
+  shortfalls: SeedShortfall[];
 }
 
 const SAMPLE_PROMPTS = 24;
@@ -53,11 +62,11 @@ export async function estimateRun(config: RunConfig, only?: RunOptions['only']):
     for (let i = 0; i < n; i++) {
       const slot = Math.floor((i * slots) / n);
       const choice = choosePrompt(s.setting, s.template, src, { total: config.generation.demonstrations, fromSeed: config.generation.demonstrationsFromSeed }, config.seed, slot, 1);
-      prompt += countTokens(s.setting.systemPrompt) + countTokens(renderPrompt(s.template, choice, src) ?? '');
+      prompt += estimateTokens(s.setting.systemPrompt) + estimateTokens(renderPrompt(s.template, choice, src) ?? '');
       const ex = s.seeds[slot % s.seeds.length];
       const written = s.setting.method === 'response_generation' ? ex?.response ?? '' : `${ex?.instruction ?? ''}\n${ex?.response ?? ''}`;
       // response generation seeds may hold no response: assume a medium-length answer
-      output += written.trim() ? countTokens(written) + 4 : 400;
+      output += written.trim() ? estimateTokens(written) + 4 : 400;
     }
     perSetting.set(s.setting.key, { prompt: prompt / Math.max(1, n), output: output / Math.max(1, n) });
   }
@@ -73,6 +82,9 @@ export async function estimateRun(config: RunConfig, only?: RunOptions['only']):
       generator: p.generator,
       model: p.model,
       setting: p.setting,
+      instances: p.target,
+      requested: p.requested,
+      seeds: p.seeds,
       requests,
       ...usage,
       costUsd: prices.cost(p.model, usage, batch),
@@ -87,5 +99,6 @@ export async function estimateRun(config: RunConfig, only?: RunOptions['only']):
     maxCostUsd: datasets.reduce((n, d) => n + d.maxCostUsd, 0),
     unpriced: [...new Set(datasets.filter((d) => !d.priced).map((d) => d.model))],
     attemptsPerSlot: ATTEMPTS_PER_SLOT,
+    shortfalls: seedShortfalls(settings),
   };
 }

@@ -11,7 +11,7 @@ import { sha256 } from '../util/rng';
 import { sleep } from '../util/sleep';
 import { parseOutput } from './parse';
 import { choosePrompt, renderPrompt, type PromptChoice, type PromptSources } from './prompts';
-import { leakMarkers, type Template } from './template';
+import type { Template } from './template';
 import { validateInstance, type ValidationContext } from './validate';
 
 /** The generator cannot serve any request (bad key, unknown model): its datasets stop with this error. */
@@ -106,13 +106,13 @@ export class DatasetGenerator {
   private writeError: unknown;
 
   constructor(private readonly job: DatasetJob) {
-    const { store, setting, template, generation } = job;
+    const { store, setting, generation } = job;
     this.src = { seeds: job.seeds, generated: new Map(), generatedOrder: [] };
     for (const row of store.listInstances({ status: 'valid', limit: Number.MAX_SAFE_INTEGER })) {
       this.src.generated.set(row.slot, { instruction: row.instruction, response: row.response });
       this.src.generatedOrder.push(row.slot);
     }
-    this.validation = { method: setting.method, domain: setting.domain, leakMarkers: leakMarkers(template), maxInstanceTokens: generation.maxInstanceTokens };
+    this.validation = { method: setting.method, domain: setting.domain, profile: setting.validation, placeholders: setting.placeholders, maxInstanceTokens: generation.maxInstanceTokens };
     this.intents = store.intents();
     this.lastAttempt = store.lastAttempts();
   }
@@ -145,7 +145,7 @@ export class DatasetGenerator {
   async run(): Promise<DatasetOutcome> {
     for (const slot of this.pendingSlots()) {
       const used = this.lastAttempt.get(slot) ?? 0;
-      this.budget.set(slot, (this.job.retryFailed ? used : 0) + this.job.generation.maxRetries + 1);
+      this.budget.set(slot, (this.job.retryFailed ? used : 0) + this.job.generation.maxAttempts);
     }
     try {
       if (this.job.batch) await this.runBatches(this.job.batch);
@@ -270,7 +270,7 @@ export class DatasetGenerator {
     const finished = this.job.store.finishedSlots();
     for (const item of b.items) {
       if (finished.has(item.slot)) continue;
-      if (!this.budget.has(item.slot)) this.budget.set(item.slot, item.attempt + this.job.generation.maxRetries);
+      if (!this.budget.has(item.slot)) this.budget.set(item.slot, item.attempt - 1 + this.job.generation.maxAttempts);
       const p = await this.prepare(item.slot, item.attempt);
       const r = results.get(item.customId);
       if (r && 'response' in r) {
@@ -371,7 +371,7 @@ export class DatasetGenerator {
     if (!res) reasons = [`transport: gave up after ${a.transport.length} ${a.transport.length === 1 ? 'try' : 'tries'}`];
     else {
       const given = choice.seed !== undefined ? this.src.seeds[choice.seed]?.instruction : undefined;
-      const p = parseOutput(setting.method, { text: res.text, finishReason: res.finishReason }, setting.placeholders, given);
+      const p = parseOutput(setting.method, { text: res.text, finishReason: res.finishReason }, setting.placeholders, setting.validation, given);
       reasons = p.ok ? validateInstance(p.instruction, p.response, this.validation) : p.reasons;
       if (p.ok && !reasons.length) parsed = p;
     }

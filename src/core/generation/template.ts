@@ -95,11 +95,3 @@ export function renderTemplate(t: Template, fill: TemplateFill): string {
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
-
-/** Every marker that must never leak into generated text. */
-export function leakMarkers(t: Template): string[] {
-  const p = t.placeholders;
-  const out = [p.inputTrigger, p.outputTrigger, p.stopPhrase, p.input, p.output, p.theme, p.firstWord];
-  for (let i = 1; i <= Math.max(t.demonstrations, 3); i++) out.push(demo(p.demonstrationInput, i), demo(p.demonstrationOutput, i));
-  return [...new Set(out.filter((m) => m.length > 0))];
-}

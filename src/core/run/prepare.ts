@@ -37,6 +37,38 @@ export async function prepareSettings(config: RunConfig, only?: RunOptions['only
   return out;
 }
 
+/** A response-generation or quality-enhancement setting with fewer seed rows than the instances it asks for. */
+export interface SeedShortfall {
+  setting: string;
+  requested: number;
+  seeds: number;
+  /** Where the seeds came from (path, URL or Hugging Face dataset). */
+  source: string;
+}
+
+/**
+ * Settings that will yield fewer instances than requested: response generation and quality
+ * enhancement write one instance per seed row, so their size is capped by the seed set
+ * (instance generation draws demonstrations and is not).
+ */
+export function seedShortfalls(settings: PreparedSetting[]): SeedShortfall[] {
+  return settings
+    .filter((s) => s.setting.method !== 'instance_generation' && s.seeds.length < s.setting.instances)
+    .map((s) => ({ setting: s.setting.key, requested: s.setting.instances, seeds: s.seeds.length, source: describeSeedSource(s.setting.seeds) }));
+}
+
+export function describeSeedSource(src: SettingConfig['seeds']): string {
+  if (src.path) return src.path;
+  if (src.url) return src.url;
+  const where = src.where ? ` where ${src.where}` : '';
+  return src.file ? `hf:${src.hf}/${src.file}` : `hf:${src.hf} (${src.config ?? 'default'}/${src.split ?? 'train'}${where})`;
+}
+
+/** One line per shortfall, for terminals, logs and notifications. */
+export function shortfallText(f: SeedShortfall): string {
+  return `${f.setting}: ${f.seeds.toLocaleString('en-US')} seed rows for ${f.requested.toLocaleString('en-US')} requested instances, so at most ${f.seeds.toLocaleString('en-US')} (seeds: ${f.source})`;
+}
+
 /** Every dataset (generator × setting) the run produces. */
 export function planDatasets(config: RunConfig, settings: PreparedSetting[], only?: RunOptions['only']): DatasetPlan[] {
   const plans: DatasetPlan[] = [];
@@ -49,6 +81,8 @@ export function planDatasets(config: RunConfig, settings: PreparedSetting[], onl
         model: g.model,
         setting: s.setting.key,
         target: DatasetGenerator.slotCount(s.setting, s.seeds.length),
+        requested: s.setting.instances,
+        seeds: s.seeds.length,
         dir: datasetDirName(config.name, g.id, s.setting.key),
       });
     }

@@ -12,7 +12,7 @@ import { DatasetStore } from '../store/datasetStore';
 import { IndexStore, type DatasetRow } from '../store/indexStore';
 import { addUsage, ZERO_USAGE } from '../types';
 import { resolveKeys } from './keys';
-import { cacheDirFor, planDatasets, prepareSettings, type PreparedSetting } from './prepare';
+import { cacheDirFor, planDatasets, prepareSettings, seedShortfalls, type PreparedSetting } from './prepare';
 import type { DatasetPlan, DatasetProgress, DatasetSummary, RunEvent, RunOptions, RunSummary } from './types';
 
 /** How many of one generator's datasets run at once: the next starts while the last one's tail finishes. */
@@ -31,6 +31,7 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
   const keys = await resolveKeys(config.generators, opts.resolveKey);
   const settings = await prepareSettings(config, opts.only);
   const plans = planDatasets(config, settings, opts.only);
+  const shortfalls = seedShortfalls(settings);
   const index = new IndexStore(config.resultsDir);
   const now = () => new Date().toISOString();
   await index.upsertRun({ name: config.name, configFile: config.file, status: 'running', pid: process.pid, createdAt: now(), updatedAt: now() });
@@ -53,7 +54,7 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
   await index.upsertDatasets([...progress.values()].map(rowOf));
   const totalTarget = plans.reduce((n, p) => n + p.target, 0);
   const done = () => [...progress.values()].reduce((n, p) => n + p.valid + p.failed, 0);
-  emit({ type: 'run-start', run: config.name, resultsDir: config.resultsDir, datasets: plans, totalTarget, alreadyDone: done() });
+  emit({ type: 'run-start', run: config.name, resultsDir: config.resultsDir, datasets: plans, totalTarget, alreadyDone: done(), shortfalls });
 
   const pools = new Map<string, EndpointPool>();
   for (const g of config.generators) {
@@ -183,6 +184,7 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
     usage: summaries.reduce((u, s) => addUsage(u, s.usage), ZERO_USAGE),
     costUsd: summaries.reduce((n, s) => n + s.costUsd, 0),
     elapsedMs: Date.now() - t0,
+    shortfalls,
   };
   emit({ type: 'run-done', summary });
   return summary;

@@ -1,5 +1,6 @@
 import type { GeneratorConfig } from '../config/types';
 import type { Usage } from '../types';
+import type { SeedShortfall } from './prepare';
 
 /** Supplies an API key: the CLI reads the environment, the extension SecretStorage then the environment. */
 export type KeyResolver = (envVar: string, generator: GeneratorConfig) => Promise<string | undefined> | string | undefined;
@@ -25,7 +26,12 @@ export interface DatasetPlan {
   generator: string;
   model: string;
   setting: string;
+  /** Instances this dataset will have: the request, capped by the seed rows for response generation and quality enhancement. */
   target: number;
+  /** Instances the config asks for. */
+  requested: number;
+  /** Seed rows of the setting. */
+  seeds: number;
   /** Folder of the store, relative to the results directory. */
   dir: string;
 }
@@ -39,7 +45,7 @@ export interface DatasetProgress {
 }
 
 export type RunEvent =
-  | { type: 'run-start'; run: string; resultsDir: string; datasets: DatasetPlan[]; totalTarget: number; alreadyDone: number }
+  | { type: 'run-start'; run: string; resultsDir: string; datasets: DatasetPlan[]; totalTarget: number; alreadyDone: number; shortfalls: SeedShortfall[] }
   | { type: 'progress'; datasets: DatasetProgress[]; done: number; totalTarget: number; costUsd: number; requestsInFlight: number }
   | { type: 'dataset-done'; datasetId: string; status: DatasetStatus; valid: number; failed: number; costUsd: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
@@ -67,4 +73,6 @@ export interface RunSummary {
   usage: Usage;
   costUsd: number;
   elapsedMs: number;
+  /** Settings that yield fewer instances than requested because their seed set is smaller. */
+  shortfalls: SeedShortfall[];
 }

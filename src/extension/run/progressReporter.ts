@@ -1,7 +1,7 @@
 // Turns the engine's RunEvents into `withProgress` reports (percent increments and a short
 // message) and Output channel lines.
 import type * as vscode from 'vscode';
-import type { RunEvent } from '../../core';
+import { shortfallText, type RunEvent } from '../../core';
 
 export interface ProgressSink {
   report(value: { message?: string; increment?: number }): void;
@@ -22,6 +22,7 @@ export function progressReporter(progress: ProgressSink, log: vscode.LogOutputCh
     switch (e.type) {
       case 'run-start':
         log.info(`run "${e.run}": ${e.datasets.length} datasets, ${e.totalTarget} instances (${e.alreadyDone} already done) -> ${e.resultsDir}`);
+        for (const f of e.shortfalls) log.warn(shortfallText(f));
         advance(e.alreadyDone, e.totalTarget, `${e.alreadyDone}/${e.totalTarget}`);
         break;
       case 'progress':

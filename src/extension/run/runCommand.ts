@@ -1,7 +1,7 @@
 // "AgoraBench: Run Benchmark": load the config (problems become diagnostics), run the engine
 // under a cancellable progress notification, and report the counts and cost at the end.
 import * as vscode from 'vscode';
-import { ConfigError, MissingKeyError, errorMessage, loadConfig, resolveKeys, runBenchmark, type RunConfig } from '../../core';
+import { ConfigError, MissingKeyError, errorMessage, loadConfig, resolveKeys, runBenchmark, shortfallText, type RunConfig, type RunEvent, type SeedShortfall } from '../../core';
 import { firstProblem } from '../config/configDiagnostics';
 import { resolveConfigFile } from '../config/configFiles';
 import type { Services } from '../services';
@@ -77,15 +77,19 @@ async function execute(services: Services, config: RunConfig): Promise<RunOutcom
         // CancellationToken -> stop signals: no new requests at once, those in flight are aborted
         // after a grace period; the engine keeps everything finished and checkpoints its stores
         const sub = token.onCancellationRequested(() => control.cancel());
-        return runBenchmark(config, { signal: control.signal, stopSignal: control.stopSignal, resolveKey: services.keys.resolver, onEvent: progressReporter(progress, services.log) }).finally(() =>
-          sub.dispose(),
-        );
+        const report = progressReporter(progress, services.log);
+        const onEvent = (e: RunEvent) => {
+          report(e);
+          if (e.type === 'run-start' && e.shortfalls.length) void vscode.window.showWarningMessage(shortfallMessage(e.shortfalls), 'Show Log').then((c) => c && services.log.show());
+        };
+        return runBenchmark(config, { signal: control.signal, stopSignal: control.stopSignal, resolveKey: services.keys.resolver, onEvent }).finally(() => sub.dispose());
       },
     );
     const valid = summary.datasets.reduce((n, d) => n + d.valid, 0);
     const failed = summary.datasets.reduce((n, d) => n + d.failed, 0);
     const error = summary.datasets.find((d) => d.error)?.error;
-    const text = `AgoraBench "${summary.run}" ${summary.status}: ${valid} valid, ${failed} failed, ${formatUsd(summary.costUsd)}.${error ? ` ${error}` : ''}`;
+    const fewer = summary.shortfalls.length ? ` ${summary.shortfalls.length} setting(s) had fewer seeds than requested instances.` : '';
+    const text = `AgoraBench "${summary.run}" ${summary.status}: ${valid} valid, ${failed} failed, ${formatUsd(summary.costUsd)}.${fewer}${error ? ` ${error}` : ''}`;
     const show = summary.status === 'completed' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
     void show(text, 'Open Instances').then((choice) => {
       if (choice) void vscode.commands.executeCommand('agorabench.openInstances', { configFile: config.file, resultsDir: summary.resultsDir, run: summary.run });
@@ -100,4 +104,11 @@ async function execute(services: Services, config: RunConfig): Promise<RunOutcom
   } finally {
     services.runs.finish(config.file, control);
   }
+}
+
+/** The start-of-run warning: which settings will yield fewer instances than asked, and why. */
+export function shortfallMessage(shortfalls: SeedShortfall[]): string {
+  const first = shortfalls[0];
+  if (shortfalls.length === 1 && first) return `AgoraBench: ${shortfallText(first)}.`;
+  return `AgoraBench: ${shortfalls.length} settings have fewer seed rows than requested instances (${shortfalls.map((f) => `${f.setting}: ${f.seeds}/${f.requested}`).join(', ')}); each yields at most one instance per seed.`;
 }

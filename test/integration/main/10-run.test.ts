@@ -66,6 +66,26 @@ describe('Run Benchmark', () => {
     }
   });
 
+  it('warns at the start when a setting has fewer seed rows than the instances it asks for', async () => {
+    const file = writeConfig('it-few.agorabench.json', {
+      name: 'it-few',
+      generators: [{ id: 'fake', provider: 'openai', model: 'gpt-4o-mini', baseURL: server.openaiBaseURL, apiKeyEnv: 'AGORABENCH_IT_KEY' }],
+      settings: [{ setting: 'response_generation.math', seeds: 'seeds/math.jsonl', instances: 500 }],
+    });
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const outcome = await vscode.commands.executeCommand<RunOutcome>('agorabench.run', file);
+    assert.equal(outcome.status, 'finished', JSON.stringify(outcome));
+    if (outcome.status !== 'finished') return;
+    const seeds = outcome.summary.datasets[0]?.seeds ?? 0;
+    assert.ok(seeds > 0 && seeds < 500);
+    assert.deepEqual(outcome.summary.shortfalls.map((f) => [f.setting, f.requested, f.seeds]), [['response_generation.math', 500, seeds]]);
+    assert.equal(outcome.summary.datasets[0]?.target, seeds);
+    // the warning is on screen, with the numbers
+    await vscode.commands.executeCommand('notifications.showList');
+    await uiSteps('shortfall-warning', [{ waitFor: `.notifications-center .notification-list-item:has-text("${seeds} seed rows for 500 requested instances")` }]);
+    await vscode.commands.executeCommand('notifications.hideList');
+  });
+
   it('uses the active editor when no argument is given', async () => {
     const file = writeFakeConfig({ name: 'it-editor', baseURL: server.openaiBaseURL, apiKeyEnv: 'AGORABENCH_IT_KEY', instances: 3 });
     await vscode.window.showTextDocument(vscode.Uri.file(file));
