@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadConfig, type SettingConfig } from '../../src/core';
-import { choosePrompt, renderPrompt } from '../../src/core/generation/prompts';
+import { choosePrompt, renderPrompt, seedsOnly } from '../../src/core/generation/prompts';
 import { loadTemplate } from '../../src/core/generation/template';
 import { DEFAULT_FIRST_WORDS, DEFAULT_THEMES } from '../../src/core/generation/themes';
 import { hfOfflineName } from '../../src/core/seeds/loadSeeds';
@@ -110,7 +110,7 @@ describe('paper preset (examples/agorabench-paper.agorabench.json)', () => {
         const setting = config.settings.find((s) => s.key === key) as SettingConfig;
         const template = loadTemplate(setting.template, setting.method, setting.placeholders, config.generation.demonstrations);
         const seeds = sample(key);
-        const src = { seeds, generated: new Map<number, Example>(), generatedOrder: [] as number[] };
+        const src = seedsOnly(seeds);
         const choice = choosePrompt(setting, template, src, { total: 3, fromSeed: 2 }, config.seed, 0, 1);
         const prompt = renderPrompt(template, choice, src) ?? '';
         for (const r of REQUIRED[key] ?? []) {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { CancelledError } from '../../src/core/errors';
 import { EndpointPool, TransportFailure, type PoolOptions } from '../../src/core/jobs/endpointPool';
 import { RateLimiter } from '../../src/core/jobs/rateLimiter';
@@ -356,8 +357,23 @@ describe('EndpointPool', function () {
     const ac = new AbortController();
     const p = pool([a]).chat(REQ, 10, ac.signal);
     await until(() => a.calls.length === 1);
-    assert.equal((a.calls[0] as Call).req.signal, ac.signal, 'the signal is passed to the client');
+    const passed = (a.calls[0] as Call).req.signal;
+    assert.ok(passed && passed !== ac.signal && !passed.aborted, 'the client gets its own signal, linked to the caller\'s');
     ac.abort();
+    assert.equal(passed.aborted, true, 'aborting the caller\'s signal aborts the request');
     await assert.rejects(p, CancelledError);
+  });
+
+  it('leaves no listener on a long-lived signal, however many requests used it', async () => {
+    // the SDKs add a listener to the signal they are given and never remove it
+    const a = new TestClient('a', (_, c) => {
+      c.req.signal?.addEventListener('abort', () => undefined);
+      c.resolve();
+    });
+    const run = new AbortController();
+    const p = pool([a], { concurrency: 8 });
+    await Promise.all(Array.from({ length: 500 }, () => p.chat(REQ, 10, run.signal)));
+    assert.equal(a.calls.length, 500);
+    assert.equal(getEventListeners(run.signal, 'abort').length, 0);
   });
 });

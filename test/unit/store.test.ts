@@ -66,9 +66,13 @@ describe('store: DatasetStore', () => {
     const again = await DatasetStore.open(dir, { ...INFO, target: 0 });
     try {
       assert.equal(again.info.target, 100, 'the target is remembered');
-      assert.deepEqual(again.intents(), new Map([['0:1', { demos: [{ s: 3 }, { g: 7 }], theme: 'algebra' }]]));
+      assert.deepEqual(again.intent(0, 1), { demos: [{ s: 3 }, { g: 7 }], theme: 'algebra' });
+      assert.equal(again.intent(0, 2), undefined);
       assert.deepEqual(again.attemptsFor(0), [attempt(0, 1, { outcome: 'invalid', reasons: ['leak: x'], transport: ['transport-server: 500'] }), attempt(0, 2)]);
-      assert.deepEqual(again.lastAttempts(), new Map([[0, 2]]));
+      // a valid slot is never attempted again, so it has no attempt counter to continue
+      assert.deepEqual(again.lastAttempts(), new Map());
+      assert.deepEqual(again.validInstance(0), { instruction: 'instruction 0', response: instance(0).response });
+      assert.deepEqual(again.validSlots(), [0]);
       assert.deepEqual(again.finishedSlots(), new Map([[0, 'valid']]));
       assert.deepEqual(again.openBatches(), [batch]);
       assert.deepEqual(again.getInstance(0), {
@@ -115,7 +119,7 @@ describe('store: DatasetStore', () => {
       assert.equal(rows.find((r) => r.slot === 1)?.instruction, 'updated after checkpoint');
       assert.equal(store.totals().valid, n);
       assert.equal(store.totals().attempts, n);
-      assert.equal(store.intents().size, n);
+      for (let i = 0; i < n; i++) assert.deepEqual(store.intent(i, 1), { demos: [{ s: i }] }, `intent of slot ${i}`);
     } finally {
       await store.close();
     }

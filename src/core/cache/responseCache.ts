@@ -8,7 +8,12 @@ interface Shard {
   fd: number;
   /** Bytes on disk plus bytes queued for the next write. */
   size: number;
-  index: Map<string, { offset: number; length: number }>;
+  /**
+   * First INDEX_KEY_LEN hex digits of each key -> offset × 2^LENGTH_BITS + line length, one small
+   * string and one number per answer (a run of the paper's size keeps ~30 MB here, not ~150 MB).
+   * A read checks the whole key in the line, so a shortened-key collision is a miss, never a wrong answer.
+   */
+  index: Map<string, number>;
   pending: Buffer[];
   flushing?: Promise<void>;
 }
@@ -16,6 +21,16 @@ interface Shard {
 const FLUSH_DELAY_MS = 25;
 const KEY_AT = '{"k":"'.length;
 const KEY_LEN = 64;
+const INDEX_KEY_LEN = 20;
+const LENGTH_BITS = 24;
+const LENGTH_LIMIT = 2 ** LENGTH_BITS;
+
+function packed(offset: number, length: number): number {
+  return offset * LENGTH_LIMIT + length;
+}
+function unpacked(n: number): { offset: number; length: number } {
+  return { offset: Math.floor(n / LENGTH_LIMIT), length: n % LENGTH_LIMIT };
+}
 
 /**
  * Content-addressed response cache: the key is a hash of everything that determines an answer
@@ -39,8 +54,9 @@ export class ResponseCache {
   get(key: string): ChatResponse | undefined {
     const [name, k] = split(key);
     const shard = this.shard(name);
-    const at = shard.index.get(k);
-    if (!at) return undefined;
+    const found = shard.index.get(k.slice(0, INDEX_KEY_LEN));
+    if (found === undefined) return undefined;
+    const at = unpacked(found);
     if (at.offset + at.length > fs.fstatSync(shard.fd).size) return undefined; // still queued: not readable yet
     const buf = Buffer.alloc(at.length);
     fs.readSync(shard.fd, buf, 0, at.length, at.offset);
@@ -57,9 +73,11 @@ export class ResponseCache {
   put(key: string, res: ChatResponse): void {
     const [name, k] = split(key);
     const shard = this.shard(name);
-    if (shard.index.has(k)) return;
+    const short = k.slice(0, INDEX_KEY_LEN);
+    if (shard.index.has(short)) return;
     const line = Buffer.from(`{"k":"${k}","r":${JSON.stringify(res)}}\n`);
-    shard.index.set(k, { offset: shard.size, length: line.length - 1 });
+    // answers over 16 MB are written but not indexed (packing keeps 24 bits for the length)
+    if (line.length - 1 < LENGTH_LIMIT) shard.index.set(short, packed(shard.size, line.length - 1));
     shard.size += line.length;
     shard.pending.push(line);
     shard.flushing ??= this.flush(shard);
@@ -127,7 +145,7 @@ function scan(fd: number): { index: Shard['index']; end: number } {
     let from = 0;
     for (let nl = buf.indexOf(10, from); nl >= 0; nl = buf.indexOf(10, from)) {
       const line = buf.subarray(from, nl);
-      if (line.length > KEY_AT + KEY_LEN) index.set(line.toString('latin1', KEY_AT, KEY_AT + KEY_LEN), { offset: base + from, length: line.length });
+      if (line.length > KEY_AT + KEY_LEN && line.length < LENGTH_LIMIT) index.set(line.toString('latin1', KEY_AT, KEY_AT + INDEX_KEY_LEN), packed(base + from, line.length));
       from = nl + 1;
       lineStart = base + from;
     }

@@ -1,6 +1,6 @@
 import type { RunConfig } from '../config/types';
 import { DatasetGenerator } from '../generation/datasetGenerator';
-import { choosePrompt, renderPrompt } from '../generation/prompts';
+import { choosePrompt, renderPrompt, seedsOnly } from '../generation/prompts';
 import { estimateTokens } from '../generation/tokens';
 import { prepareSettings, planDatasets, seedShortfalls, type SeedShortfall } from '../run/prepare';
 import type { RunOptions } from '../run/types';
@@ -58,7 +58,7 @@ export async function estimateRun(config: RunConfig, only?: RunOptions['only']):
     const n = Math.min(SAMPLE_PROMPTS, slots);
     let prompt = 0;
     let output = 0;
-    const src = { seeds: s.seeds, generated: new Map(), generatedOrder: [] };
+    const src = seedsOnly(s.seeds);
     for (let i = 0; i < n; i++) {
       const slot = Math.floor((i * slots) / n);
       const choice = choosePrompt(s.setting, s.template, src, { total: config.generation.demonstrations, fromSeed: config.generation.demonstrationsFromSeed }, config.seed, slot, 1);

@@ -88,8 +88,14 @@ interface Prepared {
 export class DatasetGenerator {
   private readonly src: PromptSources;
   private readonly validation: ValidationContext;
-  private readonly intents: Map<string, Record<string, unknown>>;
-  /** Highest attempt number used per slot so far. */
+  /**
+   * Prompt choices made by this process for slots still in progress (older ones are read from the
+   * store); a slot's entries go when it settles, so nothing here grows with the dataset.
+   */
+  private readonly intents = new Map<string, PromptChoice>();
+  /** Valid instances not yet applied to the store; demonstrations are read from the store after that. */
+  private readonly recent = new Map<number, Example>();
+  /** Highest attempt number used per slot still in progress (or failed, for --retry-failed). */
   private readonly lastAttempt: Map<number, number>;
   /** Last attempt number a slot may use in this run. */
   private readonly budget = new Map<number, number>();
@@ -107,13 +113,8 @@ export class DatasetGenerator {
 
   constructor(private readonly job: DatasetJob) {
     const { store, setting, generation } = job;
-    this.src = { seeds: job.seeds, generated: new Map(), generatedOrder: [] };
-    for (const row of store.listInstances({ status: 'valid', limit: Number.MAX_SAFE_INTEGER })) {
-      this.src.generated.set(row.slot, { instruction: row.instruction, response: row.response });
-      this.src.generatedOrder.push(row.slot);
-    }
+    this.src = { seeds: job.seeds, generated: (slot) => this.recent.get(slot) ?? store.validInstance(slot), generatedOrder: store.validSlots() };
     this.validation = { method: setting.method, domain: setting.domain, profile: setting.validation, placeholders: setting.placeholders, maxInstanceTokens: generation.maxInstanceTokens };
-    this.intents = store.intents();
     this.lastAttempt = store.lastAttempts();
   }
 
@@ -295,7 +296,7 @@ export class DatasetGenerator {
   private async prepare(slot: number, attempt: number): Promise<Prepared> {
     const { setting, template, generation, runSeed, generator } = this.job;
     const key = `${slot}:${attempt}`;
-    let choice = this.intents.get(key) as PromptChoice | undefined;
+    let choice = this.intents.get(key) ?? (this.job.store.intent(slot, attempt) as PromptChoice | undefined);
     let prompt = choice ? renderPrompt(template, choice, this.src) : undefined;
     if (!choice || prompt === undefined) {
       choice = choosePrompt(setting, template, this.src, { total: generation.demonstrations, fromSeed: generation.demonstrationsFromSeed }, runSeed, slot, attempt);
@@ -318,8 +319,15 @@ export class DatasetGenerator {
     const pending = this.writes.get(slot) ?? [];
     this.writes.delete(slot);
     this.slotAttempts.delete(slot);
+    for (let a = this.lastAttempt.get(slot) ?? 0; a > 0 && this.intents.delete(`${slot}:${a}`); a--);
+    if (delta.valid) this.lastAttempt.delete(slot);
+    this.budget.delete(slot);
     const done: Promise<void> = Promise.all(pending)
-      .then(() => this.job.onProgress?.(delta))
+      .then(() => {
+        // durable and applied: the store answers for this instance from now on
+        this.recent.delete(slot);
+        this.job.onProgress?.(delta);
+      })
       .catch((e: unknown) => {
         this.writeError ??= e;
       })
@@ -411,7 +419,7 @@ export class DatasetGenerator {
     };
     if (parsed) {
       this.finish(slot, store.recordInstance({ ...common, status: 'valid', instruction: parsed.instruction, response: parsed.response, contentHash: sha256(`${parsed.instruction}\u0000${parsed.response}`) }), { valid: 1, failed: 0, costUsd: 0 });
-      this.src.generated.set(slot, parsed);
+      this.recent.set(slot, parsed);
       this.src.generatedOrder.push(slot);
       return 'valid';
     }

@@ -15,10 +15,15 @@ export interface PromptChoice {
 
 export interface PromptSources {
   seeds: Example[];
-  /** Valid instances generated so far in this dataset, by slot. */
-  generated: Map<number, Example>;
+  /** A valid instance generated earlier in this dataset, by slot (read from the store, not kept in memory). */
+  generated: (slot: number) => Example | undefined;
   /** Their slots in the order they were generated (sampling draws from this list). */
   generatedOrder: number[];
+}
+
+/** Sources with no generated instances yet (estimates, prompt previews). */
+export function seedsOnly(seeds: Example[]): PromptSources {
+  return { seeds, generated: () => undefined, generatedOrder: [] };
 }
 
 export interface DemoCounts {
@@ -67,7 +72,7 @@ export function renderPrompt(template: Template, choice: PromptChoice, src: Prom
   }
   const demonstrations: Example[] = [];
   for (const d of choice.demos ?? []) {
-    const ex = 's' in d ? src.seeds[d.s] : src.generated.get(d.g);
+    const ex = 's' in d ? src.seeds[d.s] : src.generated(d.g);
     if (!ex) return undefined;
     demonstrations.push(ex);
   }

@@ -1,5 +1,6 @@
 import { CancelledError } from '../errors';
 import { TransportError, type ChatClient, type ChatRequest, type ChatResponse } from '../providers/types';
+import { linkedAbort } from '../util/abort';
 import { sleep } from '../util/sleep';
 import { RateLimiter } from './rateLimiter';
 
@@ -83,8 +84,9 @@ export class EndpointPool {
     for (let attempt = 0; ; attempt++) {
       await this.limiter.acquire(estimatedTokens, signal);
       const ep = await this.takeEndpoint(signal);
+      const link = linkedAbort(signal);
       try {
-        const response = await ep.client.chat({ ...req, signal });
+        const response = await ep.client.chat({ ...req, signal: link.signal });
         this.reached = true;
         this.limiter.refund(estimatedTokens - response.usage.inputTokens - response.usage.outputTokens);
         return { response, endpoint: ep.client.baseURL, retries };
@@ -106,6 +108,7 @@ export class EndpointPool {
           await sleep(backoff, signal);
         }
       } finally {
+        link.release();
         ep.outstanding--;
         this.wakeOne();
       }

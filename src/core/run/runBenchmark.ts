@@ -25,7 +25,7 @@ const INDEX_UPDATE_MS = 5000;
  */
 export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Promise<RunSummary> {
   const t0 = Date.now();
-  // every request in flight listens on these signals (the SDKs add one listener each)
+  // requests in flight and waiting ones each hold one listener on these signals while they last
   for (const s of [opts.signal, opts.stopSignal]) if (s) setMaxListeners(0, s);
   const emit = (e: RunEvent) => opts.onEvent?.(e);
   const keys = await resolveKeys(config.generators, opts.resolveKey);
