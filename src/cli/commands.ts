@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigError, MissingKeyError, Results, estimateRun, loadConfig, runBenchmark, shortfallText, type RunSummary } from '../core';
+import { AgoraError, ConfigError, MissingKeyError, Results, estimateRun, loadConfig, repairDatasetJournal, runBenchmark, shortfallText, type RunSummary } from '../core';
 import { int, table, truncate, usd, duration } from './format';
 import { progressReporter } from './progress';
 
@@ -47,7 +47,8 @@ export async function runCommand(configFile: string, flags: RunFlags, io: Io): P
     if (flags.json) io.out.write(JSON.stringify(summary) + '\n');
     else io.out.write(summaryText(summary) + '\n');
     if (summary.status === 'cancelled') return EXIT.interrupted;
-    return summary.status === 'completed' ? EXIT.ok : EXIT.failed;
+    // every slot decided is not success: slots that used up their attempts make it a run with failures
+    return summary.status === 'completed' && !summary.datasets.some((d) => d.failed > 0) ? EXIT.ok : EXIT.failed;
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
@@ -98,6 +99,7 @@ export async function listCommand(opts: { results?: string; config?: string; jso
   const dir = resultsDir(opts);
   const results = new Results(dir);
   const [runs, datasets] = [await results.index.runs(), await results.index.datasets()];
+  for (const w of results.index.warnings) io.err.write(`warning: ${w}\n`);
   if (opts.json) {
     io.out.write(JSON.stringify({ resultsDir: dir, runs, datasets }) + '\n');
     return EXIT.ok;
@@ -122,7 +124,9 @@ export async function showCommand(id: string, opts: { results?: string; config?:
     io.err.write(`no dataset "${id}" in ${results.dir}${ids.length ? `; known: ${ids.slice(0, 10).join(', ')}` : ''}\n`);
     return EXIT.usage;
   }
+  for (const w of results.index.warnings) io.err.write(`warning: ${w}\n`);
   const store = await results.openDataset(row);
+  for (const w of store.warnings) io.err.write(`warning: ${w}\n`);
   try {
     const rows = store.listInstances({ status: opts.failed ? 'failed' : undefined, afterSlot: opts.after ? Number(opts.after) : undefined, limit: Number(opts.limit ?? 20) });
     if (opts.json) {
@@ -148,7 +152,11 @@ export async function showCommand(id: string, opts: { results?: string; config?:
   }
 }
 
-/** Turns the engine's typed errors into a clear message and an exit code. */
+/**
+ * Turns errors into one clear message and an exit code. The engine's own errors (bad config,
+ * data or results folder) are the user's to fix: exit 2. Anything else is a bug or an
+ * environment failure: its message, and its stack only with AGORABENCH_DEBUG=1.
+ */
 export function reportError(e: unknown, io: Io): number {
   if (e instanceof ConfigError) {
     io.err.write(`error: invalid config\n${e.message}\n`);
@@ -158,10 +166,37 @@ export function reportError(e: unknown, io: Io): number {
     io.err.write(`error: ${e.message}\n`);
     return EXIT.missingKey;
   }
-  if (e instanceof Error && (e.name === 'DataError' || e.name === 'AgoraError')) {
+  if (e instanceof AgoraError) {
     io.err.write(`error: ${e.message}\n`);
     return EXIT.usage;
   }
-  io.err.write(`error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  const debug = process.env.AGORABENCH_DEBUG === '1';
+  io.err.write(`error: ${e instanceof Error ? (debug ? (e.stack ?? e.message) : e.message) : String(e)}${debug ? '' : ' (AGORABENCH_DEBUG=1 shows where)'}\n`);
   return EXIT.failed;
+}
+
+/**
+ * `agorabench repair <dataset>`: sets the unreadable lines of a dataset's journal aside (the
+ * original and the damaged lines are kept in files beside it), keeps every readable line, and
+ * checks that the store opens again.
+ */
+export async function repairCommand(id: string, opts: { results?: string; config?: string }, io: Io): Promise<number> {
+  const dir = path.join(resultsDir(opts), 'datasets', id);
+  const journal = path.join(dir, 'journal.jsonl');
+  if (!fs.existsSync(journal)) {
+    io.err.write(`error: no journal for dataset "${id}" at ${journal}\n`);
+    return EXIT.usage;
+  }
+  const r = repairDatasetJournal(dir, id);
+  io.out.write(`${journal}: kept ${int(r.kept)} readable lines, set ${r.damaged.length} unreadable line(s) aside\n`);
+  for (const d of r.damaged.slice(0, 5)) io.out.write(`  byte ${d.offset}: ${truncate(d.text, 100)}\n`);
+  io.out.write(`original: ${r.original}\nunreadable lines: ${r.damagedFile}\n`);
+  const store = await new Results(resultsDir(opts)).openDataset({ id, run: '', generator: '', setting: '', target: 0, dir: path.join('datasets', id) });
+  try {
+    const t = store.totals();
+    io.out.write(`the store opens: ${t.valid} valid, ${t.failed} failed; run the config again to redo what was set aside\n`);
+  } finally {
+    await store.close();
+  }
+  return EXIT.ok;
 }

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { EXIT, estimateCommand, listCommand, reportError, runCommand, showCommand, type Io } from './commands';
+import { EXIT, estimateCommand, listCommand, repairCommand, reportError, runCommand, showCommand, type Io } from './commands';
 
 const io: Io = { out: process.stdout, err: process.stderr };
 
@@ -37,6 +37,12 @@ function program(): Command {
     .option('--after <slot>', 'start after this slot (paging)')
     .option('--json', 'print one JSON object per instance')
     .action(async (id: string, opts) => exit(await showCommand(id, opts, io)));
+  p.command('repair')
+    .description("set a dataset journal's unreadable lines aside, keeping every readable one")
+    .argument('<dataset>', 'dataset id (named in the error that asks for a repair)')
+    .option('--config <file>', 'use the results directory of this config')
+    .option('--results <dir>', 'results directory (default ./.agorabench)')
+    .action(async (id: string, opts) => exit(await repairCommand(id, opts, io)));
   return p;
 }
 

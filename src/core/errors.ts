@@ -54,6 +54,14 @@ export class DataError extends AgoraError {
   }
 }
 
+/** A results store that cannot be used as it is (unwritable folder, damaged journal); says what to do. */
+export class StoreError extends AgoraError {
+  constructor(message: string, where: string) {
+    super(message, 'store', where);
+    this.name = 'StoreError';
+  }
+}
+
 /** Raised when a run is cancelled through its AbortSignal. */
 export class CancelledError extends AgoraError {
   constructor() {

@@ -8,7 +8,7 @@ export { runBenchmark } from './run/runBenchmark';
 export { shortfallText, type SeedShortfall } from './run/prepare';
 export { Results, datasetId } from './results';
 export type { DatasetRow, RunRow } from './store/indexStore';
-export type { InstanceRow, InstanceQuery } from './store/datasetStore';
+export { repairDatasetJournal, type InstanceRow, type InstanceQuery } from './store/datasetStore';
 export { estimateRun, type RunEstimate, type DatasetEstimate } from './cost/estimate';
 export { PriceBook, PRICE_TABLE } from './cost/prices';
 export { envKeys, resolveKeys } from './run/keys';

@@ -10,7 +10,7 @@ export class Results {
   }
 
   /** Opens a dataset read-only (a run may be writing it at the same time); close it when done. */
-  async openDataset(row: DatasetRow): Promise<DatasetStore> {
+  async openDataset(row: Pick<DatasetRow, 'id' | 'run' | 'generator' | 'setting' | 'target' | 'dir'>): Promise<DatasetStore> {
     return DatasetStore.open(path.join(this.dir, row.dir), { id: row.id, run: row.run, generator: row.generator, setting: row.setting, target: row.target }, { readOnly: true });
   }
 

@@ -163,10 +163,26 @@ describe('config: parseConfig / loadConfig', () => {
       const p = only(e);
       assert.equal(p.line, positionOf(text, '"settings"').line);
       assert.equal(p.column, positionOf(text, '"settings"').column);
-      assert.match(p.message, /^invalid JSON/);
+      assert.equal(p.message, 'invalid JSON: expected a comma');
       assert.equal(p.pointer, '');
       assert.equal(e.file, file);
       assert.ok(e.message.startsWith(`${file}:4:3 `), e.message);
+    });
+
+    it('syntax errors are said in words, not the parser\'s codes', () => {
+      const cases: [string, string][] = [
+        ['{ "name": }', 'invalid JSON: expected a value'],
+        ['{ "name" "x" }', 'invalid JSON: expected a colon after the property name'],
+        ['{ name: "x" }', 'invalid JSON: unexpected character (names and strings need double quotes)'],
+        ['{ "name": "x", }', 'invalid JSON: expected a property name in double quotes'],
+        ['{ "name": "x"', 'invalid JSON: expected "}"'],
+        ['{ "name": "x\n', 'invalid JSON: unterminated string'],
+      ];
+      for (const [text, message] of cases) {
+        const first = configError(file, text).problems[0];
+        assert.equal(first?.message, message, text);
+        assert.doesNotMatch(first?.message ?? '', /[A-Z][a-z]+Expected|InvalidSymbol|Unexpected/);
+      }
     });
 
     it('an unknown field reports the field name, its pointer and the line of its key', () => {

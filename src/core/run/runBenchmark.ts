@@ -35,6 +35,7 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
   const index = new IndexStore(config.resultsDir);
   const now = () => new Date().toISOString();
   await index.upsertRun({ name: config.name, configFile: config.file, status: 'running', pid: process.pid, createdAt: now(), updatedAt: now() });
+  for (const message of index.warnings) emit({ type: 'log', level: 'warn', message });
 
   const progress = new Map<string, DatasetProgress & { plan: DatasetPlan; status: DatasetRow['status']; attempts: number; usage: typeof ZERO_USAGE }>();
   for (const p of plans) {
@@ -89,7 +90,7 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
   const runDataset = async (g: GeneratorConfig, plan: DatasetPlan, prepared: PreparedSetting): Promise<void> => {
     const p = progress.get(plan.id);
     if (!p) return;
-    const info = { id: plan.id, run: config.name, generator: g.id, setting: plan.setting, target: plan.target };
+    const info = { id: plan.id, run: config.name, generator: g.id, setting: plan.setting, target: plan.target, model: g.model, configFile: config.file };
     let store: DatasetStore | undefined;
     let status: DatasetSummary['status'] = 'failed';
     let error: string | undefined;
@@ -99,6 +100,7 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
         return;
       }
       store = await DatasetStore.open(path.join(config.resultsDir, plan.dir), info, { checkpointSeconds: config.generation.checkpointSeconds });
+      for (const message of store.warnings) emit({ type: 'log', level: 'warn', message });
       const before = store.totals();
       Object.assign(p, { valid: before.valid, failed: before.failed, costUsd: before.costUsd, status: 'running' });
       const gen = new DatasetGenerator({

@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database, Statement } from 'sql.js';
+import { StoreError, errorMessage } from '../errors';
 import type { Usage } from '../types';
 import { acquireLock, writeFileAtomic } from './atomicFile';
-import { Journal, type JournalEntry } from './journal';
+import { Journal, JournalDamagedError, repairJournal, type JournalEntry } from './journal';
 import { sqlJs } from './sqljs';
 
 const SCHEMA = `
@@ -61,6 +62,9 @@ export interface DatasetInfo {
   generator: string;
   setting: string;
   target: number;
+  /** Model and config file, kept in the store so a lost index can be rebuilt from the stores alone. */
+  model?: string;
+  configFile?: string;
 }
 
 /** A finished slot: a valid instance, or a slot that used up its attempts. */
@@ -152,11 +156,14 @@ export class DatasetStore {
   /** Compiled statements, reused: compiling SQL for every write cost more than the write itself. */
   private readonly statements = new Map<string, Statement>();
 
+  private journal!: Journal;
+  /** Problems found and repaired while opening (a store set aside and rebuilt); the caller shows them. */
+  readonly warnings: string[] = [];
+
   private constructor(
     readonly dir: string,
     readonly info: DatasetInfo,
     private readonly db: Database,
-    private journal: Journal,
     private readonly unlock: () => void,
     base: { bytes: number; seq: number },
   ) {
@@ -164,32 +171,82 @@ export class DatasetStore {
     this.appliedSeq = base.seq;
   }
 
+  /**
+   * Opens a store: the checkpoint, then the journal entries after it. A checkpoint that cannot be
+   * read (corrupt, truncated) is set aside as `dataset.sqlite.corrupt-<time>` — never deleted — and
+   * the store is rebuilt from the journal, with a warning naming both files (a reader rebuilds in
+   * memory and leaves the files alone). An unreadable journal line stops the open with a
+   * StoreError that names the file, the byte offset and the command that repairs it.
+   */
   static async open(dir: string, info: DatasetInfo, opts: { checkpointSeconds?: number; readOnly?: boolean } = {}): Promise<DatasetStore> {
     if (!opts.readOnly) fs.mkdirSync(dir, { recursive: true });
     const unlock = opts.readOnly ? () => undefined : acquireLock(path.join(dir, 'lock'), `dataset ${info.id}`);
     try {
       const SQL = await sqlJs();
       const dbFile = path.join(dir, 'dataset.sqlite');
-      const db = fs.existsSync(dbFile) ? new SQL.Database(fs.readFileSync(dbFile)) : new SQL.Database();
+      const journalFile = path.join(dir, 'journal.jsonl');
+      const warnings: string[] = [];
+      let db: Database | undefined;
+      let meta: Record<string, string> = {};
+      if (fs.existsSync(dbFile)) {
+        try {
+          db = new SQL.Database(fs.readFileSync(dbFile));
+          db.run(SCHEMA);
+          meta = readMeta(db);
+          // a truncated file opens and has a schema; its missing pages show up here
+          if (!opts.readOnly) checkIntegrity(db);
+        } catch (e) {
+          db?.close();
+          db = undefined;
+          meta = {};
+          const why = errorMessage(e);
+          if (opts.readOnly) {
+            warnings.push(`${dbFile} cannot be read (${why}); showing what ${journalFile} holds`);
+          } else {
+            const aside = `${dbFile}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+            fs.renameSync(dbFile, aside);
+            warnings.push(`${dbFile} could not be read (${why}): set aside as ${aside} and rebuilt from ${journalFile}`);
+          }
+        }
+      }
+      db ??= new SQL.Database();
       db.run(SCHEMA);
-      const meta = readMeta(db);
-      if (meta.id && meta.id !== info.id) throw new Error(`${dbFile} belongs to dataset ${meta.id}, not ${info.id}`);
+      if (meta.id && meta.id !== info.id) throw new StoreError(`belongs to dataset ${meta.id}, not ${info.id}`, dbFile);
       const base = { bytes: Number(meta.journal_bytes ?? 0), seq: Number(meta.journal_seq ?? 0) };
-      // the journal reports durable entries to the store, which exists only once the journal is open
-      const holder: { store?: DatasetStore } = {};
-      const { journal, replay } = Journal.open(
-        path.join(dir, 'journal.jsonl'),
-        base.bytes,
-        base.seq,
-        (entries, end) => holder.store?.applyAll(entries, end),
-        opts.readOnly,
-      );
-      const store = (holder.store = new DatasetStore(dir, { ...info, target: info.target || Number(meta.target ?? 0) }, db, journal, unlock, base));
+      const store = new DatasetStore(dir, { ...info, target: info.target || Number(meta.target ?? 0) }, db, unlock, base);
       store.readOnly = opts.readOnly ?? false;
+      store.warnings.push(...warnings);
       store.writeMeta();
-      // a new store is saved at close even if nothing is written, so its identity is on disk
+      // a new (or rebuilt) store is saved at close even if nothing is written, so its identity is on disk
       if (!fs.existsSync(dbFile)) store.dirty = true;
-      for (const { entry, end } of replay) store.applyAll([entry], end);
+      let batch: JournalEntry[] = [];
+      let batchEnd = base.bytes;
+      try {
+        store.journal = Journal.open(
+          journalFile,
+          base.bytes,
+          base.seq,
+          (entries, end) => store.applyAll(entries, end),
+          (entry, end) => {
+            batch.push(entry);
+            batchEnd = end;
+            if (batch.length >= REPLAY_BATCH) {
+              store.applyAll(batch, batchEnd);
+              batch = [];
+            }
+          },
+          opts.readOnly,
+        );
+      } catch (e) {
+        db.close();
+        if (!(e instanceof JournalDamagedError)) throw e;
+        const results = path.dirname(path.dirname(dir));
+        throw new StoreError(
+          `unreadable journal line at byte ${e.offset}; everything before it is intact. Run \`agorabench repair ${info.id} --results ${results}\` to set the damaged lines aside and keep every readable one`,
+          journalFile,
+        );
+      }
+      if (batch.length) store.applyAll(batch, batchEnd);
       if (!opts.readOnly && opts.checkpointSeconds) {
         store.timer = setInterval(() => store.periodicCheckpoint(), opts.checkpointSeconds * 1000);
         store.timer.unref();
@@ -203,8 +260,9 @@ export class DatasetStore {
 
   private writeMeta(): void {
     const put = this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
-    for (const [k, v] of Object.entries({ id: this.info.id, run: this.info.run, generator: this.info.generator, setting: this.info.setting, target: this.info.target })) {
-      put.run([k, String(v)]);
+    const { id, run, generator, setting, target, model, configFile } = this.info;
+    for (const [k, v] of Object.entries({ id, run, generator, setting, target, model, config_file: configFile })) {
+      if (v !== undefined) put.run([k, String(v)]);
     }
     put.free();
   }
@@ -321,6 +379,11 @@ export class DatasetStore {
     this.statements.clear();
     this.db.close();
     this.unlock();
+  }
+
+  /** What the store says about itself (identity, model, config file), for rebuilding the index. */
+  meta(): Record<string, string> {
+    return readMeta(this.db);
   }
 
   /** Waits until every record call made so far is durable and applied. */
@@ -474,6 +537,16 @@ export class DatasetStore {
   }
 }
 
+/** Entries applied per transaction while replaying a journal. */
+const REPLAY_BATCH = 2000;
+
+/** Throws when SQLite finds the file damaged (a truncated or corrupted checkpoint). */
+function checkIntegrity(db: Database): void {
+  const res = db.exec('PRAGMA quick_check');
+  const first = res[0]?.values[0]?.[0];
+  if (first !== 'ok') throw new Error(String(first ?? 'integrity check failed'));
+}
+
 function readMeta(db: Database): Record<string, string> {
   const out: Record<string, string> = {};
   const res = db.exec('SELECT key, value FROM meta');
@@ -502,4 +575,17 @@ function toInstanceRow(r: unknown[]): InstanceRow {
     contentHash: String(hash),
     meta: JSON.parse(String(meta)) as Record<string, unknown>,
   };
+}
+
+/**
+ * Repairs a dataset's journal (see `repairJournal`) while holding the dataset's lock, so a run
+ * writing it at the same time is refused rather than raced.
+ */
+export function repairDatasetJournal(dir: string, id: string): ReturnType<typeof repairJournal> {
+  const unlock = acquireLock(path.join(dir, 'lock'), `dataset ${id}`);
+  try {
+    return repairJournal(path.join(dir, 'journal.jsonl'));
+  } finally {
+    unlock();
+  }
 }

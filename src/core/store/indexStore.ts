@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Database } from 'sql.js';
+import { StoreError, errorMessage } from '../errors';
 import { acquireLock, processAlive, writeFileAtomic } from './atomicFile';
+import { DatasetStore } from './datasetStore';
 import { sqlJs } from './sqljs';
 
 const SCHEMA = `
@@ -73,6 +75,8 @@ const chains = new Map<string, Promise<unknown>>();
  * never need the lock.
  */
 export class IndexStore {
+  /** Repairs made while reading or writing (an unreadable index set aside and rebuilt); callers show them. */
+  readonly warnings: string[] = [];
   constructor(readonly resultsDir: string) {}
 
   get file(): string {
@@ -88,10 +92,10 @@ export class IndexStore {
   }
 
   private async updateNow<T>(fn: (db: Database) => T): Promise<T> {
-    fs.mkdirSync(this.resultsDir, { recursive: true });
+    ensureWritableDir(this.resultsDir);
     const unlock = await lockWithWait(path.join(this.resultsDir, 'index.lock'));
     try {
-      const db = await this.load();
+      const db = await this.loadOrRebuild();
       try {
         const out = fn(db);
         writeFileAtomic(this.file, db.export());
@@ -107,11 +111,48 @@ export class IndexStore {
   private async load(): Promise<Database> {
     const SQL = await sqlJs();
     const db = fs.existsSync(this.file) ? new SQL.Database(fs.readFileSync(this.file)) : new SQL.Database();
-    db.run(SCHEMA);
-    // indexes written before runs.pid existed
-    const cols = db.exec('PRAGMA table_info(runs)')[0]?.values.map((v) => String(v[1])) ?? [];
-    if (!cols.includes('pid')) db.run('ALTER TABLE runs ADD COLUMN pid INTEGER NOT NULL DEFAULT 0');
-    return db;
+    try {
+      db.run(SCHEMA);
+      // indexes written before runs.pid existed
+      const cols = db.exec('PRAGMA table_info(runs)')[0]?.values.map((v) => String(v[1])) ?? [];
+      if (!cols.includes('pid')) db.run('ALTER TABLE runs ADD COLUMN pid INTEGER NOT NULL DEFAULT 0');
+      db.exec('SELECT COUNT(*) FROM runs; SELECT COUNT(*) FROM datasets');
+      return db;
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The index, or — when it cannot be read — a new one rebuilt from the dataset stores under
+   * `datasets/`, the unreadable file set aside as `index.sqlite.corrupt-<time>` (never deleted).
+   * Called with the index lock held.
+   */
+  private async loadOrRebuild(): Promise<Database> {
+    try {
+      return await this.load();
+    } catch (e) {
+      const aside = `${this.file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      fs.renameSync(this.file, aside);
+      const db = await this.load();
+      const found = await rebuildInto(db, this.resultsDir);
+      this.warnings.push(
+        `${this.file} could not be read (${errorMessage(e)}): set aside as ${aside} and rebuilt from ${path.join(this.resultsDir, 'datasets')} (${found.datasets} datasets of ${found.runs} runs)`,
+      );
+      writeFileAtomic(this.file, db.export());
+      return db;
+    }
+  }
+
+  /** Opens the index for reading; an unreadable one is rebuilt first (under the lock). */
+  private async read(): Promise<Database> {
+    try {
+      return await this.load();
+    } catch {
+      await this.update(() => undefined);
+      return this.load();
+    }
   }
 
   async upsertRun(r: RunRow): Promise<void> {
@@ -139,7 +180,7 @@ export class IndexStore {
 
   async runs(): Promise<RunRow[]> {
     if (!fs.existsSync(this.file)) return [];
-    const db = await this.load();
+    const db = await this.read();
     try {
       return select(db, 'SELECT name, config_file, status, pid, created_at, updated_at FROM runs ORDER BY created_at DESC').map((r) => {
         const status = String(r[2]) as RunStatus;
@@ -160,7 +201,7 @@ export class IndexStore {
 
   async datasets(run?: string): Promise<DatasetRow[]> {
     if (!fs.existsSync(this.file)) return [];
-    const db = await this.load();
+    const db = await this.read();
     try {
       const sql = `SELECT id, run, generator, model, setting, status, target, valid, failed, attempts, input_tokens, output_tokens, cost_usd, dir, updated_at
                    FROM datasets ${run ? 'WHERE run = ?' : ''} ORDER BY run, generator, setting`;
@@ -184,6 +225,79 @@ export class IndexStore {
     } finally {
       db.close();
     }
+  }
+}
+
+/** Fills an empty index from the stores under `<resultsDir>/datasets/`: their identity and totals. */
+async function rebuildInto(db: Database, resultsDir: string): Promise<{ runs: number; datasets: number }> {
+  const root = path.join(resultsDir, 'datasets');
+  const dirs = fs.existsSync(root) ? fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()) : [];
+  const runs = new Map<string, { configFile: string; complete: boolean; updatedAt: string }>();
+  let datasets = 0;
+  for (const d of dirs) {
+    const dir = path.join(root, d.name);
+    if (!fs.existsSync(path.join(dir, 'dataset.sqlite')) && !fs.existsSync(path.join(dir, 'journal.jsonl'))) continue;
+    let store: DatasetStore | undefined;
+    try {
+      // the folder is named after the dataset id; a store that cannot say more is still listed
+      store = await DatasetStore.open(dir, { id: d.name, run: '', generator: '', setting: '', target: 0 }, { readOnly: true });
+      const meta = store.meta();
+      const t = store.totals();
+      const [run = '', generator = '', setting = ''] = d.name.split('__');
+      const row = {
+        run: meta.run || run,
+        generator: meta.generator || generator,
+        setting: meta.setting || setting,
+        target: Number(meta.target ?? 0),
+        updatedAt: new Date(fs.statSync(dir).mtimeMs).toISOString(),
+      };
+      const complete = row.target > 0 && t.valid + t.failed >= row.target;
+      db.run(
+        `INSERT OR REPLACE INTO datasets (id, run, generator, model, setting, status, target, valid, failed, attempts, input_tokens, output_tokens, cost_usd, dir, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [d.name, row.run, row.generator, meta.model || row.generator, row.setting, complete ? 'completed' : 'cancelled', row.target, t.valid, t.failed, t.attempts,
+          t.usage.inputTokens, t.usage.outputTokens, t.costUsd, path.join('datasets', d.name), row.updatedAt],
+      );
+      datasets++;
+      const r = runs.get(row.run) ?? { configFile: meta.config_file ?? '', complete: true, updatedAt: row.updatedAt };
+      r.complete &&= complete;
+      if (row.updatedAt > r.updatedAt) r.updatedAt = row.updatedAt;
+      runs.set(row.run, r);
+    } catch {
+      // a store that cannot be opened at all stays out of the index; its own open reports why
+    } finally {
+      await store?.close();
+    }
+  }
+  for (const [name, r] of runs) {
+    db.run('INSERT OR REPLACE INTO runs (name, config_file, status, pid, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)', [
+      name, r.configFile, r.complete ? 'completed' : 'cancelled', r.updatedAt, r.updatedAt,
+    ]);
+  }
+  return { runs: runs.size, datasets };
+}
+
+/**
+ * Creates the results folder if needed and proves it can be written; otherwise one StoreError
+ * naming the folder and the cause (no stack trace reaches the user).
+ */
+export function ensureWritableDir(dir: string): void {
+  const probe = path.join(dir, `.write-test-${process.pid}`);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe, { force: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    const cause: Record<string, string> = {
+      EACCES: 'permission denied',
+      EPERM: 'permission denied',
+      EROFS: 'the file system is read-only',
+      ENOTDIR: 'a part of the path is a file, not a folder',
+      EEXIST: 'it exists and is not a folder',
+      ENOSPC: 'no space left on the device',
+    };
+    throw new StoreError(`cannot write the results folder: ${cause[code] ?? errorMessage(e)}${code ? ` (${code})` : ''}`, dir);
   }
 }
 

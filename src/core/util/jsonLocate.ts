@@ -1,10 +1,34 @@
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError, type ParseErrorCode } from 'jsonc-parser';
 
 /** Parsed JSON text that can tell the line and column of any JSON pointer. */
 export interface LocatedJson {
   value: unknown;
   syntaxErrors: { message: string; line: number; column: number }[];
   locate(pointer: string, key?: boolean): { line: number; column: number };
+}
+
+/** jsonc-parser's error codes, in words a person reads. */
+const PARSE_ERRORS: Record<string, string> = {
+  InvalidSymbol: 'unexpected character (names and strings need double quotes)',
+  InvalidNumberFormat: 'invalid number',
+  PropertyNameExpected: 'expected a property name in double quotes',
+  ValueExpected: 'expected a value',
+  ColonExpected: 'expected a colon after the property name',
+  CommaExpected: 'expected a comma',
+  CloseBraceExpected: 'expected "}"',
+  CloseBracketExpected: 'expected "]"',
+  EndOfFileExpected: 'unexpected text after the end of the JSON value',
+  InvalidCommentToken: 'invalid comment',
+  UnexpectedEndOfComment: 'unterminated comment',
+  UnexpectedEndOfString: 'unterminated string',
+  UnexpectedEndOfNumber: 'unterminated number',
+  InvalidUnicode: 'invalid unicode escape',
+  InvalidEscapeCharacter: 'invalid escape character',
+  InvalidCharacter: 'invalid character in a string',
+};
+
+export function parseErrorText(code: ParseErrorCode): string {
+  return PARSE_ERRORS[printParseErrorCode(code)] ?? 'invalid JSON';
 }
 
 export function parseLocated(text: string): LocatedJson {
@@ -24,7 +48,7 @@ export function parseLocated(text: string): LocatedJson {
   };
   return {
     value: tree ? nodeValue(tree) : undefined,
-    syntaxErrors: errors.map((e) => ({ message: printParseErrorCode(e.error), ...position(e.offset) })),
+    syntaxErrors: errors.map((e) => ({ message: parseErrorText(e.error), ...position(e.offset) })),
     locate(pointer, key = false) {
       if (!tree) return { line: 1, column: 1 };
       const segments = pointerSegments(pointer);
