@@ -73,6 +73,10 @@ async function measure(dir: string, name: string, server: ServerProcess, generat
     const b = at(to);
     return a && b && b.t > a.t ? (b.done - a.done) / ((b.t - a.t) / 1000) : NaN;
   };
+  if (process.env.BENCH_SCALE_DECILES) {
+    const per = Array.from({ length: Math.floor(total / WINDOW) }, (_, i) => Math.round(rate(i * WINDOW, (i + 1) * WINDOW)));
+    console.log(`  ${name}: instances/s per ${WINDOW}: ${per.join(' ')}`);
+  }
   const firstPerSec = rate(0, WINDOW);
   const lastPerSec = rate(total - WINDOW, total);
   let storeBytes = 0;

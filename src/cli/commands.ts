@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AgoraError, ConfigError, MissingKeyError, Results, estimateRun, loadConfig, repairDatasetJournal, runBenchmark, shortfallText, type RunSummary } from '../core';
+import { AgoraError, ConfigError, MissingKeyError, Results, estimateRun, loadConfig, redact, repairDatasetJournal, runBenchmark, shortfallText, type RunEvent, type RunSummary } from '../core';
 import { int, table, truncate, usd, duration } from './format';
 import { progressReporter } from './progress';
 
@@ -41,8 +41,8 @@ export async function runCommand(configFile: string, flags: RunFlags, io: Io): P
       stopSignal: stop.signal,
       only: { generators: list(flags.generators), settings: list(flags.settings) },
       retryFailed: flags.retryFailed,
-      // --json keeps stdout for the summary; the start-of-run warnings still reach stderr
-      onEvent: flags.json ? (e) => e.type === 'run-start' && e.shortfalls.forEach((f) => io.err.write(`warning: ${shortfallText(f)}\n`)) : progressReporter(io.err),
+      // --json keeps stdout for the summary; warnings and errors still reach stderr
+      onEvent: flags.json ? jsonModeWarnings(io) : progressReporter(io.err),
     });
     if (flags.json) io.out.write(JSON.stringify(summary) + '\n');
     else io.out.write(summaryText(summary) + '\n');
@@ -55,6 +55,14 @@ export async function runCommand(configFile: string, flags: RunFlags, io: Io): P
   }
 }
 
+/** With --json, what a person must still see goes to stderr: seed shortfalls, warnings and errors. */
+function jsonModeWarnings(io: Io): (e: RunEvent) => void {
+  return (e) => {
+    if (e.type === 'run-start') for (const f of e.shortfalls) io.err.write(`warning: ${shortfallText(f)}\n`);
+    if (e.type === 'log' && e.level !== 'info') io.err.write(`${e.level}: ${e.message}\n`);
+  };
+}
+
 export function summaryText(s: RunSummary): string {
   const rows = s.datasets.map((d) => [d.generator, d.setting, d.status, `${d.valid}/${d.target}`, d.failed, d.attempts, int(d.usage.inputTokens + d.usage.outputTokens), usd(d.costUsd)]);
   const lines = [
@@ -63,12 +71,19 @@ export function summaryText(s: RunSummary): string {
     `run "${s.run}" ${s.status} in ${duration(s.elapsedMs)}: ${int(s.usage.inputTokens)} input + ${int(s.usage.outputTokens)} output tokens, ${usd(s.costUsd)}`,
     `results: ${s.resultsDir}`,
   ];
+  if (s.unrecordedCostUsd > 0) lines.push(`plus about ${usd(s.unrecordedCostUsd)} unrecorded, estimated: requests sent before a crash whose answers were lost`);
   if (s.shortfalls.length) lines.push('fewer seeds than requested instances:', ...s.shortfalls.map((f) => `  ${shortfallText(f)}`));
   const errors = s.datasets.filter((d) => d.error).map((d) => `  ${d.id}: ${d.error}`);
   if (errors.length) lines.push('errors:', ...errors);
-  const reasons = new Map<string, number>();
-  for (const d of s.datasets) for (const r of d.reasons) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + r.count);
-  if (reasons.size) lines.push(`failure reasons: ${[...reasons].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ×${n}`).join(', ')}`);
+  const tally = (pick: (d: RunSummary['datasets'][number]) => { reason: string; count: number }[]) => {
+    const m = new Map<string, number>();
+    for (const d of s.datasets) for (const r of pick(d)) m.set(r.reason, (m.get(r.reason) ?? 0) + r.count);
+    return [...m].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ×${n}`).join(', ');
+  };
+  const failedCauses = tally((d) => d.failureCauses);
+  const retried = tally((d) => d.retriedCauses);
+  if (failedCauses) lines.push(`why slots failed: ${failedCauses}`);
+  if (retried) lines.push(`retried and then succeeded: ${retried}`);
   return lines.join('\n');
 }
 
@@ -134,16 +149,18 @@ export async function showCommand(id: string, opts: { results?: string; config?:
       return EXIT.ok;
     }
     const t = store.totals();
-    io.out.write(`${row.id}: ${row.model} on ${row.setting} — ${t.valid} valid, ${t.failed} failed of ${row.target}, ${t.attempts} requests, ${usd(t.costUsd)}\n`);
-    const reasons = store.reasonCounts();
-    if (reasons.length) io.out.write(`failure reasons: ${reasons.map((r) => `${r.reason} ×${r.count}`).join(', ')}\n`);
+    const lost = t.unrecorded.requests ? ` (+ about ${usd(t.unrecorded.costUsd)} unrecorded, estimated, for ${t.unrecorded.requests} lost answer(s))` : '';
+    io.out.write(`${row.id}: ${row.model} on ${row.setting} — ${t.valid} valid, ${t.failed} failed of ${row.target}, ${t.attempts} requests, ${usd(t.costUsd)}${lost}\n`);
+    const causes = store.causes();
+    if (causes.failed.length) io.out.write(`why slots failed: ${causes.failed.map((r) => `${r.reason} ×${r.count}`).join(', ')}\n`);
+    if (causes.retried.length) io.out.write(`retried and then succeeded: ${causes.retried.map((r) => `${r.reason} ×${r.count}`).join(', ')}\n`);
     io.out.write('\n');
     for (const r of rows) {
       io.out.write(`#${r.slot} ${r.status} (${r.attempts} attempt${r.attempts > 1 ? 's' : ''}, ${int(r.usage.inputTokens + r.usage.outputTokens)} tokens)\n`);
       if (r.status === 'valid') {
         io.out.write(`  instruction: ${truncate(r.instruction, 160)}\n  response:    ${truncate(r.response, 160)}\n`);
       } else {
-        for (const reason of r.reasons.slice(-3)) io.out.write(`  ${truncate(reason, 160)}\n`);
+        for (const reason of opts.failed ? r.reasons : r.reasons.slice(-3)) io.out.write(`  ${truncate(reason, 160)}\n`);
       }
     }
     return EXIT.ok;
@@ -167,11 +184,11 @@ export function reportError(e: unknown, io: Io): number {
     return EXIT.missingKey;
   }
   if (e instanceof AgoraError) {
-    io.err.write(`error: ${e.message}\n`);
+    io.err.write(`error: ${redact(e.message)}\n`);
     return EXIT.usage;
   }
   const debug = process.env.AGORABENCH_DEBUG === '1';
-  io.err.write(`error: ${e instanceof Error ? (debug ? (e.stack ?? e.message) : e.message) : String(e)}${debug ? '' : ' (AGORABENCH_DEBUG=1 shows where)'}\n`);
+  io.err.write(`error: ${redact(e instanceof Error ? (debug ? (e.stack ?? e.message) : e.message) : String(e))}${debug ? '' : ' (AGORABENCH_DEBUG=1 shows where)'}\n`);
   return EXIT.failed;
 }
 

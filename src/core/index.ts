@@ -12,3 +12,4 @@ export { repairDatasetJournal, type InstanceRow, type InstanceQuery } from './st
 export { estimateRun, type RunEstimate, type DatasetEstimate } from './cost/estimate';
 export { PriceBook, PRICE_TABLE } from './cost/prices';
 export { envKeys, resolveKeys } from './run/keys';
+export { redact } from './util/redact';

@@ -17,6 +17,7 @@ export const anthropicDialect: Dialect = {
 
   // x-api-key is the normal route; a Bearer token is what the SDK's `authToken` sends.
   hasKey: (headers) => (typeof headers['x-api-key'] === 'string' && headers['x-api-key'] !== '') || bearerKey(headers) !== '',
+  keyOf: (headers) => (typeof headers['x-api-key'] === 'string' && headers['x-api-key'] !== '' ? headers['x-api-key'] : bearerKey(headers)),
 
   parse(body) {
     if (!isRecord(body)) throw new HttpError(400, 'body must be a JSON object');

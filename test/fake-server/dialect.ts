@@ -17,6 +17,8 @@ export interface Dialect {
   /** Header carrying our request id, where each SDK looks for it. */
   readonly requestIdHeader: string;
   hasKey(headers: IncomingHttpHeaders): boolean;
+  /** The key the client sent ('' when none). */
+  keyOf(headers: IncomingHttpHeaders): string;
   /** Validates a request body; throws HttpError(400) with a readable message. */
   parse(body: unknown): ChatRequest;
   /** The success body for a completion. */

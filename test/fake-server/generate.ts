@@ -24,6 +24,16 @@ export async function handleGenerate(state: ServerState, dialect: Dialect, req: 
   if (state.options.requireKey && !dialect.hasKey(req.headers)) {
     return fail('authentication', dialect.name === 'openai' ? "You didn't provide an API key. Send it as 'Authorization: Bearer KEY'." : 'x-api-key header is required');
   }
+  const sent = dialect.keyOf(req.headers);
+  if (sent && state.options.rejectKeys.includes(sent)) {
+    // real APIs quote the refused key (OpenAI: "Incorrect API key provided: sk-…"), which clients must not echo
+    return fail('authentication', `Incorrect API key provided: ${sent}. You can find your API key in your account settings.`);
+  }
+  if (state.options.concurrencyLimit !== undefined && state.inFlight > state.options.concurrencyLimit) {
+    state.countStatus(429);
+    state.stats.overCapacity = (state.stats.overCapacity ?? 0) + 1;
+    return sendJson(res, 429, dialect.errorBody('rate_limit', 'The server is overloaded; try again later.', requestId), { [dialect.requestIdHeader]: requestId });
+  }
   let chat: ChatRequest;
   try {
     chat = dialect.parse(parseJson(body));
@@ -37,6 +47,7 @@ export async function handleGenerate(state: ServerState, dialect: Dialect, req: 
     return fail('rate_limit', `Rate limit reached: ${state.options.rpmLimit} requests per minute.`, dialect.retryHeaders(wait));
   }
 
+  const acceptedAt = Date.now();
   const fault = drawFault(state.faultRng, state.options.faultRate, state.options.faults);
   if (fault) state.countFault(fault);
   if (fault === 'timeout') return hang(state, res);
@@ -56,9 +67,15 @@ export async function handleGenerate(state: ServerState, dialect: Dialect, req: 
   }
   if (fault === 'server_error') return fail('server_error', 'The server had an error while processing your request (injected fault).');
 
-  const out: Completion = complete(chat, state.options.seed, fault);
+  const out: Completion = complete(chat, state.options.seed, fault === 'broken_body' ? undefined : fault);
+  if (fault === 'broken_body') return breakBody(state, res, dialect.render(chat, out));
   if (answer(state, res, 200, dialect.render(chat, out), { [dialect.requestIdHeader]: requestId })) {
     state.addUsage(out.inputTokens, out.outputTokens);
+    const now = Date.now();
+    const served = (state.stats.served ??= { busyMs: 0, firstAt: acceptedAt, lastAt: now });
+    served.busyMs += now - acceptedAt;
+    served.firstAt = Math.min(served.firstAt, acceptedAt);
+    served.lastAt = Math.max(served.lastAt, now);
   }
 }
 
@@ -71,6 +88,15 @@ function answer(state: ServerState, res: ServerResponse, status: number, body: u
   state.countStatus(status);
   sendJson(res, status, body, headers);
   return true;
+}
+
+/** The 'broken_body' fault: a 200 whose body stops half-way (the connection drops mid-answer). */
+function breakBody(state: ServerState, res: ServerResponse, body: unknown): void {
+  state.countStatus('broken_body');
+  const text = JSON.stringify(body);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) });
+  res.write(text.slice(0, Math.floor(text.length / 2)));
+  setTimeout(() => res.socket?.destroy(), 5);
 }
 
 /** The 'timeout' fault: never answer; drop the socket after timeoutHangMs (or at once on close()). */

@@ -16,6 +16,7 @@ export const openaiDialect: Dialect = {
   requestIdHeader: 'x-request-id',
 
   hasKey: (headers) => bearerKey(headers) !== '',
+  keyOf: (headers) => bearerKey(headers),
 
   parse(body) {
     if (!isRecord(body)) throw new HttpError(400, 'body must be a JSON object');

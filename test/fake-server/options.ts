@@ -1,6 +1,8 @@
 /** Options and stats types of the fake server, plus the defaults and patch validation. */
 
-export const FAULT_KINDS = ['rate_limit', 'server_error', 'timeout', 'malformed', 'truncated'] as const;
+export const FAULT_KINDS = ['rate_limit', 'server_error', 'timeout', 'malformed', 'truncated', 'broken_body'] as const;
+/** Drawn when `faults` is not given ('broken_body' — a 200 whose body stops half-way — is opt-in). */
+export const DEFAULT_FAULTS: FaultKind[] = ['rate_limit', 'server_error', 'timeout', 'malformed', 'truncated'];
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface FakeServerOptions {
@@ -28,9 +30,16 @@ export interface FakeServerOptions {
   batchFailRate?: number;
   /** 401 when no key header is sent (default true). */
   requireKey?: boolean;
+  /** Keys refused with a 401 whose message quotes the key, as OpenAI's does (default none). */
+  rejectKeys?: string[];
+  /**
+   * Chat/messages requests served at once; more get 429 without any retry hint, like an
+   * overloaded gateway that declares no limit (default none).
+   */
+  concurrencyLimit?: number;
 }
 
-export type ResolvedOptions = Required<Omit<FakeServerOptions, 'rpmLimit'>> & { rpmLimit: number | undefined };
+export type ResolvedOptions = Required<Omit<FakeServerOptions, 'rpmLimit' | 'concurrencyLimit'>> & { rpmLimit: number | undefined; concurrencyLimit: number | undefined };
 
 export interface FakeServerStats {
   /** chat + messages requests received (including faulted and rejected ones). */
@@ -45,6 +54,14 @@ export interface FakeServerStats {
   batches: { openai: number; anthropic: number };
   /** Peak number of chat/messages requests in flight at once. */
   maxConcurrent: number;
+  /** Requests refused with 429 because more than `concurrencyLimit` were in flight. */
+  overCapacity?: number;
+  /**
+   * Answered chat/messages requests: time from acceptance to the answer, summed (ms), and the span
+   * from the first acceptance to the last answer (epoch ms). busyMs / (span × capacity) is how full
+   * the server was kept.
+   */
+  served?: { busyMs: number; firstAt: number; lastAt: number };
 }
 
 export const DEFAULT_OPTIONS: ResolvedOptions = {
@@ -53,13 +70,15 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   latencyJitterMs: 0,
   rpmLimit: undefined,
   faultRate: 0,
-  faults: [...FAULT_KINDS],
+  faults: [...DEFAULT_FAULTS],
   timeoutHangMs: 30_000,
   retryAfterMs: 1000,
   seed: 1,
   batchDelayMs: 200,
   batchFailRate: 0,
   requireKey: true,
+  rejectKeys: [],
+  concurrencyLimit: undefined,
 };
 
 export function emptyStats(): FakeServerStats {
@@ -93,6 +112,13 @@ export function validatePatch(raw: unknown): Partial<FakeServerOptions> {
     } else if ((RATES as readonly string[]).includes(key)) {
       if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw new Error(`${key} must be a number in 0..1`);
       out[key as (typeof RATES)[number]] = value;
+    } else if (key === 'rejectKeys') {
+      if (!Array.isArray(value) || !value.every((k) => typeof k === 'string')) throw new Error('rejectKeys must be an array of strings');
+      out.rejectKeys = [...(value as string[])];
+    } else if (key === 'concurrencyLimit') {
+      if (value === null) out.concurrencyLimit = undefined;
+      else if (typeof value === 'number' && Number.isInteger(value) && value > 0) out.concurrencyLimit = value;
+      else throw new Error('concurrencyLimit must be a positive integer or null');
     } else if (key === 'rpmLimit') {
       // null/undefined lifts the limit; the admin endpoint can only express that as null.
       if (value === null || value === undefined) out.rpmLimit = undefined;

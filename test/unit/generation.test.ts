@@ -32,7 +32,7 @@ describe('generation against the fake server', () => {
     assert.equal(summary.datasets.length, 18);
     const results = new Results(config.resultsDir);
     for (const d of summary.datasets) {
-      assert.equal(d.valid, 6, `${d.id}: ${JSON.stringify(d.reasons)}`);
+      assert.equal(d.valid, 6, `${d.id}: ${JSON.stringify(d.retriedCauses)}`);
       assert.equal(d.failed, 0);
       const setting = config.settings.find((s) => s.key === d.setting);
       assert.ok(setting);

@@ -378,3 +378,51 @@ describe('EndpointPool', function () {
     assert.equal(getEventListeners(run.signal, 'abort').length, 0);
   });
 });
+
+describe('adaptive concurrency against a server with an undeclared cap (fake server on loopback)', () => {
+  it('converges to the cap: >= 90 % of the throughput of a pool told the cap, with few 429s; declared limits still win', async () => {
+    const { startFakeServer } = await import('../fake-server');
+    const { OpenAIChatClient } = await import('../../src/core/providers/openai');
+    const cap = 8;
+    const server = await startFakeServer({ latencyMs: 50, concurrencyLimit: cap });
+    try {
+      const client = new OpenAIChatClient(server.openaiBaseURL, 'test-key', 10_000);
+      const requests = 400;
+      /** Runs `requests` through a pool; how busy the server was kept (its answered time over span × cap). */
+      const drive = async (pool: EndpointPool) => {
+        server.reset();
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: pool.capacity }, async () => {
+            while (next++ < requests) await pool.chat({ ...REQ, model: 'fake-model' }, 10);
+          }),
+        );
+        const stats = server.stats();
+        assert.equal(stats.byStatus['200'], requests);
+        const served = stats.served;
+        assert.ok(served);
+        return { busy: served.busyMs / ((served.lastAt - served.firstAt) * cap), refused: stats.overCapacity ?? 0 };
+      };
+      // the peer: told the exact cap, so nothing to learn (what this machine and the SDK allow)
+      const peer = await drive(new EndpointPool([client], { concurrency: cap, adaptive: false, maxTransportRetries: 0 }));
+      assert.equal(peer.refused, 0);
+      // nothing declared but a generous concurrency: the pool must learn the cap from 429s
+      const adaptive = new EndpointPool([client], { concurrency: 32, maxTransportRetries: 50, backoffBaseMs: 20 });
+      const learned = await drive(adaptive);
+      if (process.env.AGB_PRINT) console.log({ peer, learned, limit: adaptive.limits });
+      assert.ok(learned.busy / peer.busy >= 0.9, `adaptive: ${(learned.busy * 100).toFixed(1)} % busy, peer ${(peer.busy * 100).toFixed(1)} %`);
+      assert.ok(learned.refused / requests <= 0.1, `${learned.refused} requests refused with 429 of ${requests}`);
+      const limit = adaptive.limits[0] ?? 0;
+      assert.ok(limit >= cap - 1 && limit <= cap + 1, `limit ${limit}`);
+
+      // a declared rate limit turns learning off: the configured concurrency is used as given
+      server.reset();
+      const declared = new EndpointPool([client], { concurrency: 4, rpm: 1_000_000, maxTransportRetries: 50, backoffBaseMs: 5 });
+      await Promise.all(Array.from({ length: 40 }, () => declared.chat({ ...REQ, model: 'fake-model' }, 10)));
+      assert.ok(server.stats().maxConcurrent <= 4);
+      assert.deepEqual(declared.limits, [4]);
+    } finally {
+      await server.close();
+    }
+  });
+});

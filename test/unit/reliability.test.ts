@@ -148,3 +148,56 @@ describe('reliability', () => {
     }
   });
 });
+
+describe('spend after a crash', () => {
+  it('requests sent but never settled when the process died are reported on resume as unrecorded, estimated spend', async function () {
+    this.timeout(60_000);
+    const slow = await startFakeServer({ latencyMs: 300 });
+    try {
+      const dir = tempDir('crashspend');
+      const file = writeConfig(dir, {
+        name: 'crashspend',
+        generators: [fakeGenerator(slow.openaiBaseURL, { limits: { concurrency: 8 } })],
+        settings: [{ setting: 'response_generation.math', seeds: path.join(SEED_SAMPLES, SAMPLE_SEEDS['response_generation.math'] as string), instances: 20 }],
+        prices: { 'fake-model': { input: 1, output: 2 } },
+      });
+      const config = loadConfig(file);
+      const child = cliChild(['run', file]);
+      const done = collect(child);
+      // kill while a second wave of requests is in flight (the first wave has been answered)
+      while (slow.stats().requests < 12) await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 50));
+      child.kill('SIGKILL');
+      assert.equal((await done).signal, 'SIGKILL');
+
+      // what the journal knows: requests sent whose attempt was never recorded
+      const journal = path.join(config.resultsDir, 'datasets', 'crashspend__fake__response_generation.math', 'journal.jsonl');
+      const entries = fs.readFileSync(journal, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { type: string; slot: number; attempt: number });
+      const recorded = new Set(entries.filter((e) => e.type === 'attempt').map((e) => `${e.slot}:${e.attempt}`));
+      const lost = entries.filter((e) => e.type === 'sent' && !recorded.has(`${e.slot}:${e.attempt}`)).length;
+      assert.ok(lost > 0, 'requests were in flight at the kill');
+
+      const resumed = await cli(['run', file, '--json']);
+      assert.equal(resumed.status, 0, resumed.stderr);
+      const summary = JSON.parse(resumed.stdout) as { unrecordedCostUsd: number; datasets: { valid: number }[] };
+      assert.equal(summary.datasets[0]?.valid, 20);
+      assert.ok(summary.unrecordedCostUsd > 0);
+      assert.match(resumed.stderr, new RegExp(`${lost} request\\(s\\) sent before the last stop were never recorded: \\d+ answer\\(s\\) found in the cache \\(billed when used\\), \\d+ lost`));
+      const store = await new Results(config.resultsDir).openDataset((await new Results(config.resultsDir).findDataset('crashspend__fake__response_generation.math'))!);
+      try {
+        const t = store.totals();
+        assert.ok(t.unrecorded.requests <= lost && t.unrecorded.requests > 0);
+        // at most what the server saw go unanswered to a live client
+        assert.ok(t.unrecorded.requests <= (slow.stats().byStatus.aborted ?? 0) + lost);
+      } finally {
+        await store.close();
+      }
+      // reported once: a third run adds nothing
+      const third = await cli(['run', file, '--json']);
+      assert.equal((JSON.parse(third.stdout) as { unrecordedCostUsd: number }).unrecordedCostUsd, summary.unrecordedCostUsd);
+      assert.doesNotMatch(third.stderr, /never recorded/);
+    } finally {
+      await slow.close();
+    }
+  });
+});

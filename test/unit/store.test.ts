@@ -204,7 +204,7 @@ describe('store: DatasetStore', () => {
       await Promise.all([
         store.recordAttempt(attempt(0, 1, { outcome: 'invalid', reasons: ['leak: a', 'math-result-count: b'], transport: ['transport-rate_limit: 429'], usage: { inputTokens: 7, outputTokens: 3 }, costUsd: 0.25 })),
         store.recordAttempt(attempt(0, 2, { outcome: 'invalid', reasons: ['leak: c'], transport: ['transport-rate_limit: again', 'transport-server: 503'], costUsd: 0.5 })),
-        store.recordAttempt(attempt(1, 1, { costUsd: 0.125 })),
+        store.recordAttempt(attempt(1, 1, { costUsd: 0.125, transport: ['transport-timeout: slow'] })),
       ]);
     });
     after(() => store.close());
@@ -232,28 +232,40 @@ describe('store: DatasetStore', () => {
     });
 
     it('totals()', () => {
-      assert.deepEqual(store.totals(), { valid: 20, failed: 5, attempts: 3, usage: { inputTokens: 207, outputTokens: 23 }, costUsd: 0.875 });
+      assert.deepEqual(store.totals(), { valid: 20, failed: 5, attempts: 3, usage: { inputTokens: 207, outputTokens: 23 }, costUsd: 0.875, unrecorded: { requests: 0, costUsd: 0 } });
     });
 
-    it('reasonCounts(): validation and transport reasons by rule, most frequent first', () => {
-      const counts = store.reasonCounts();
-      assert.deepEqual(new Map(counts.map((c) => [c.reason, c.count])), new Map([
+    it('causes(): by rule, most frequent first, apart for slots that failed and retries that later succeeded', () => {
+      const { failed, retried } = store.causes();
+      // slot 0 failed: every cause of its two attempts
+      assert.deepEqual(new Map(failed.map((c) => [c.reason, c.count])), new Map([
         ['leak', 2],
         ['transport-rate_limit', 2],
         ['math-result-count', 1],
         ['transport-server', 1],
       ]));
-      assert.deepEqual(
-        counts.map((c) => c.count),
-        [2, 2, 1, 1],
-      );
+      assert.deepEqual(failed.map((c) => c.count), [2, 2, 1, 1]);
+      // slot 1 ended valid after a timeout was retried
+      assert.deepEqual(retried, [{ reason: 'transport-timeout', count: 1 }]);
+    });
+
+    it('causes(): an attempt that got no answer counts each try once', async () => {
+      const s2 = await DatasetStore.open(mkdir(), INFO);
+      try {
+        const tries = ['transport-server: HTTP 502', 'transport-malformed: the response body was cut off before its end'];
+        await s2.recordAttempt(attempt(3, 1, { outcome: 'transport', reasons: tries, transport: tries }));
+        await s2.recordInstance(instance(3, { status: 'failed' }));
+        assert.deepEqual(s2.causes(), { failed: [{ reason: 'transport-server', count: 1 }, { reason: 'transport-malformed', count: 1 }], retried: [] });
+      } finally {
+        await s2.close();
+      }
     });
 
     it('an empty store has zero totals', async () => {
       const empty = await DatasetStore.open(mkdir(), INFO);
       try {
-        assert.deepEqual(empty.totals(), { valid: 0, failed: 0, attempts: 0, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0 });
-        assert.deepEqual(empty.reasonCounts(), []);
+        assert.deepEqual(empty.totals(), { valid: 0, failed: 0, attempts: 0, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, unrecorded: { requests: 0, costUsd: 0 } });
+        assert.deepEqual(empty.causes(), { failed: [], retried: [] });
         assert.deepEqual(empty.listInstances({ limit: 10 }), []);
       } finally {
         await empty.close();

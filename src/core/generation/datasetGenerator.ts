@@ -51,7 +51,7 @@ export interface DatasetJob {
   stopSignal?: AbortSignal;
   /** Called after every attempt (its cost) and when a slot finishes (valid or failed). */
   onProgress?: (delta: SlotDelta) => void;
-  onLog?: (message: string) => void;
+  onLog?: (message: string, level?: 'info' | 'warn') => void;
 }
 
 export interface SlotDelta {
@@ -93,6 +93,8 @@ export class DatasetGenerator {
    * store); a slot's entries go when it settles, so nothing here grows with the dataset.
    */
   private readonly intents = new Map<string, PromptChoice>();
+  /** `slot:attempt` of requests a crashed process sent whose answers are in the cache: billed when used. */
+  private readonly recoverable = new Set<string>();
   /** Valid instances not yet applied to the store; demonstrations are read from the store after that. */
   private readonly recent = new Map<number, Example>();
   /** Highest attempt number used per slot still in progress (or failed, for --retry-failed). */
@@ -144,6 +146,7 @@ export class DatasetGenerator {
   }
 
   async run(): Promise<DatasetOutcome> {
+    if (!this.job.batch) await this.accountUnsettled();
     for (const slot of this.pendingSlots()) {
       const used = this.lastAttempt.get(slot) ?? 0;
       this.budget.set(slot, (this.job.retryFailed ? used : 0) + this.job.generation.maxAttempts);
@@ -156,6 +159,39 @@ export class DatasetGenerator {
     }
     await this.job.store.flush();
     return { status: this.unfinished() === 0 ? 'completed' : 'cancelled' };
+  }
+
+  /**
+   * Requests an earlier process sent but never settled (it died first). Each was probably paid
+   * for: when its answer reached the response cache, the attempt that reuses it is billed for
+   * real; otherwise its spend is estimated (input tokens as sent, output as the mean of recorded
+   * answers) and recorded as unrecorded spend, so the cost report never silently undercounts.
+   */
+  private async accountUnsettled(): Promise<void> {
+    const { store, generator, prices } = this.job;
+    const unsettled = store.unsettledSends();
+    if (!unsettled.length) return;
+    const meanOut = Math.round(store.meanOutputTokens() ?? generator.sampling.max_tokens / 4);
+    let estimated = 0;
+    let cost = 0;
+    for (const u of unsettled) {
+      const p = await this.prepare(u.slot, u.attempt);
+      if (this.job.cache.get(p.cacheKey)) {
+        this.recoverable.add(`${u.slot}:${u.attempt}`);
+        continue;
+      }
+      const usage = { inputTokens: u.inputTokens, outputTokens: meanOut };
+      const costUsd = prices.cost(generator.model, usage, false);
+      await store.recordUnrecorded({ slot: u.slot, attempt: u.attempt, ...usage, costUsd, at: new Date().toISOString() });
+      estimated++;
+      cost += costUsd;
+    }
+    const recovered = unsettled.length - estimated;
+    this.job.onLog?.(
+      `${store.info.id}: ${unsettled.length} request(s) sent before the last stop were never recorded: ` +
+        `${recovered} answer(s) found in the cache (billed when used), ${estimated} lost (about $${cost.toFixed(4)}, recorded as unrecorded, estimated spend)`,
+      'warn',
+    );
   }
 
   // ---- one request per attempt ---------------------------------------------------------
@@ -187,14 +223,17 @@ export class DatasetGenerator {
       if (this.job.stopSignal?.aborted) throw new CancelledError();
       const attempt = this.nextAttempt(slot);
       const p = await this.prepare(slot, attempt);
-      const answer = this.fromCache(p) ?? (await this.ask(p));
+      const answer = this.fromCache(p) ?? (await this.ask(slot, attempt, p));
       if ((await this.settle(slot, attempt, p.choice, answer)) !== 'retry') return;
     }
   }
 
-  private async ask(p: Prepared): Promise<Answer> {
+  private async ask(slot: number, attempt: number, p: Prepared): Promise<Answer> {
     const { req } = p;
-    const estimate = Math.ceil((req.system.length + (req.messages[0]?.content.length ?? 0)) / 4) + req.sampling.max_tokens;
+    const promptTokens = Math.ceil((req.system.length + (req.messages[0]?.content.length ?? 0)) / 4);
+    const estimate = promptTokens + req.sampling.max_tokens;
+    // journaled, not awaited: if the process dies before the answer is recorded, the next run sees it was sent
+    this.track(slot, this.job.store.recordSent(slot, attempt, promptTokens));
     const t0 = performance.now();
     try {
       const r = await this.job.requester.chat(req, estimate, this.job.signal);
@@ -372,11 +411,14 @@ export class DatasetGenerator {
     const attempts = this.attemptsOf(slot);
     this.lastAttempt.set(slot, Math.max(this.lastAttempt.get(slot) ?? 0, attempt));
     const res = a.response;
-    const billed = res && !a.cached ? res.usage : ZERO_USAGE;
+    // an answer a crashed process paid for and cached, used now: billed once, here
+    const recovered = a.cached && this.recoverable.delete(`${slot}:${attempt}`);
+    const billed = res && (!a.cached || recovered) ? res.usage : ZERO_USAGE;
     const costUsd = prices.cost(generator.model, billed, a.via === 'batch');
     let reasons: string[];
     let parsed: { instruction: string; response: string } | undefined;
-    if (!res) reasons = [`transport: gave up after ${a.transport.length} ${a.transport.length === 1 ? 'try' : 'tries'}`];
+    // no answer: the reasons are what each try ran into (status, timeout, malformed body…)
+    if (!res) reasons = a.transport.length ? [...a.transport] : ['transport: no answer'];
     else {
       const given = choice.seed !== undefined ? this.src.seeds[choice.seed]?.instruction : undefined;
       const p = parseOutput(setting.method, { text: res.text, finishReason: res.finishReason }, setting.placeholders, setting.validation, given);
@@ -391,7 +433,7 @@ export class DatasetGenerator {
       usage: billed,
       costUsd,
       latencyMs: Math.round(a.latencyMs),
-      cached: a.cached,
+      cached: a.cached && !recovered,
       via: a.via,
       transport: a.transport,
       at: new Date().toISOString(),

@@ -11,6 +11,13 @@ export interface PoolOptions {
   tpm?: number;
   /** Extra tries of one request after 429, 5xx, timeouts and connection errors. */
   maxTransportRetries: number;
+  /**
+   * Learn each endpoint's real capacity from overload answers (429, 503, 529): on one, its
+   * concurrency drops to the requests it was serving; then it probes upwards slowly (additive
+   * increase). `concurrency` stays the ceiling. Off when the user declared rpm/tpm: declared
+   * limits win. Default: on exactly when neither is declared.
+   */
+  adaptive?: boolean;
   /** Back-off base and cap in ms (exponential with full jitter). */
   backoffBaseMs?: number;
   backoffCapMs?: number;
@@ -37,6 +44,21 @@ interface Endpoint {
   outstanding: number;
   /** No request starts on this endpoint before this time (after a 429). */
   pausedUntil: number;
+  /** Requests it may serve at once: the declared concurrency, or less once it said it is overloaded. */
+  limit: number;
+  /** Whether it ever answered overload (probing is slow from then on). */
+  overloaded: boolean;
+}
+
+/** After an overload, successes raise an endpoint's limit by one per this many full windows. */
+const PROBE_WINDOWS = 10;
+
+/**
+ * "Too much at once" from a server that declares no limit: a 429 without a retry hint, or 503 /
+ * 529 (overloaded). A 429 that says when to retry is a rate budget: the endpoint pauses instead.
+ */
+function isOverload(err: TransportError): boolean {
+  return (err.kind === 'rate_limit' && err.retryAfterMs === undefined) || err.status === 503 || err.status === 529;
 }
 
 export interface PoolResult {
@@ -59,14 +81,16 @@ export class EndpointPool {
   /** Whether any request of this pool has been answered yet. */
   private reached = false;
   private readonly random: () => number;
+  private readonly adaptive: boolean;
 
   constructor(
     clients: ChatClient[],
     private readonly opts: PoolOptions,
   ) {
     if (!clients.length) throw new Error('an endpoint pool needs at least one client');
-    this.endpoints = clients.map((client) => ({ client, outstanding: 0, pausedUntil: 0 }));
+    this.endpoints = clients.map((client) => ({ client, outstanding: 0, pausedUntil: 0, limit: opts.concurrency, overloaded: false }));
     this.limiter = new RateLimiter(opts.rpm, opts.tpm);
+    this.adaptive = opts.adaptive ?? (opts.rpm === undefined && opts.tpm === undefined);
     this.random = opts.random ?? Math.random;
   }
 
@@ -88,6 +112,7 @@ export class EndpointPool {
       try {
         const response = await ep.client.chat({ ...req, signal: link.signal });
         this.reached = true;
+        this.grow(ep);
         this.limiter.refund(estimatedTokens - response.usage.inputTokens - response.usage.outputTokens);
         return { response, endpoint: ep.client.baseURL, retries };
       } catch (e) {
@@ -100,6 +125,7 @@ export class EndpointPool {
         if (!err.retryable || attempt >= this.opts.maxTransportRetries || unreachable) {
           throw new TransportFailure(unreachable ? [...retries, `cannot reach ${ep.client.baseURL}`] : retries, err.kind === 'auth' || err.status === 404 || unreachable);
         }
+        if (this.adaptive && isOverload(err)) this.shrink(ep);
         const backoff = this.backoff(attempt);
         if (err.kind === 'rate_limit') {
           const wait = err.retryAfterMs ?? backoff;
@@ -113,6 +139,27 @@ export class EndpointPool {
         this.wakeOne();
       }
     }
+  }
+
+  /** Current concurrency limit of each endpoint (adaptive concurrency), for progress and tests. */
+  get limits(): number[] {
+    return this.endpoints.map((e) => Math.floor(e.limit));
+  }
+
+  /**
+   * An overload answer while `outstanding` requests (this one included) were out: the endpoint
+   * served the others, so its capacity is at most `outstanding - 1`. Every overload can only
+   * lower the limit to that, so a burst of rejections settles on the real capacity at once.
+   */
+  private shrink(ep: Endpoint): void {
+    ep.limit = Math.max(1, Math.min(ep.limit, ep.outstanding - 1));
+    ep.overloaded = true;
+  }
+
+  /** Additive increase after an overload: one more request per PROBE_WINDOWS windows of successes. */
+  private grow(ep: Endpoint): void {
+    if (!ep.overloaded || ep.limit >= this.opts.concurrency) return;
+    ep.limit = Math.min(this.opts.concurrency, ep.limit + 1 / (PROBE_WINDOWS * Math.floor(ep.limit)));
   }
 
   private backoff(attempt: number): number {
@@ -133,7 +180,7 @@ export class EndpointPool {
           soonest = Math.min(soonest, e.pausedUntil);
           continue;
         }
-        if (e.outstanding < this.opts.concurrency && (!best || e.outstanding < best.outstanding)) best = e;
+        if (e.outstanding < Math.floor(e.limit) && (!best || e.outstanding < best.outstanding)) best = e;
       }
       if (best) {
         best.outstanding++;

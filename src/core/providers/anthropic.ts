@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import type { ChatClient, ChatRequest, ChatResponse } from './types';
+import { TransportError, type ChatClient, type ChatRequest, type ChatResponse } from './types';
 import { toTransportError } from './sdkErrors';
 
 /** Chat through the official `@anthropic-ai/sdk`. */
@@ -49,6 +49,7 @@ export function anthropicBody(req: ChatRequest): AnthropicBody {
 }
 
 export function fromAnthropicMessage(res: Anthropic.Message): ChatResponse {
+  if (!Array.isArray(res.content) || !res.usage) throw new TransportError('malformed', 'the response has no content or usage');
   const text = res.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
   return {
     text,

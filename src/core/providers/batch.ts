@@ -4,6 +4,7 @@ import type { GeneratorConfig } from '../config/types';
 import { AnthropicChatClient, anthropicBody, fromAnthropicMessage } from './anthropic';
 import { chatClients } from './clients';
 import { OpenAIChatClient, fromOpenAICompletion, openAIChatBody } from './openai';
+import { redact } from '../util/redact';
 import { toTransportError } from './sdkErrors';
 import type { ChatRequest, ChatResponse } from './types';
 
@@ -30,6 +31,15 @@ export interface BatchClient {
   /** Results by custom id; items missing from the map got no result (e.g. the batch expired first). */
   results(id: string): Promise<Map<string, BatchItemResult>>;
   cancel(id: string): Promise<void>;
+}
+
+/** One result item: its answer, or why it is not one (a malformed body). */
+function settled(read: () => ChatResponse): BatchItemResult {
+  try {
+    return { response: read() };
+  } catch (e) {
+    return { error: `transport-malformed: ${toTransportError(e).message}` };
+  }
 }
 
 export function batchClient(g: GeneratorConfig, apiKey: string | undefined): BatchClient {
@@ -72,11 +82,11 @@ class OpenAIBatches implements BatchClient {
       for (const line of text.split('\n')) {
         if (!line.trim()) continue;
         const r = JSON.parse(line) as { custom_id: string; response?: { status_code: number; body: unknown } | null; error?: { code?: string; message?: string } | null };
-        if (r.response && r.response.status_code === 200) out.set(r.custom_id, { response: fromOpenAICompletion(r.response.body as OpenAI.Chat.ChatCompletion) });
+        if (r.response && r.response.status_code === 200) out.set(r.custom_id, settled(() => fromOpenAICompletion(r.response?.body as OpenAI.Chat.ChatCompletion)));
         else {
           const body = r.response?.body as { error?: { message?: string } } | undefined;
           const why = r.error ? `${r.error.code ?? 'error'}: ${r.error.message ?? ''}` : `HTTP ${r.response?.status_code ?? '?'}: ${body?.error?.message ?? ''}`;
-          out.set(r.custom_id, { error: `batch-${why}`.trim() });
+          out.set(r.custom_id, { error: redact(`batch-${why}`.trim()) });
         }
       }
     }
@@ -113,8 +123,8 @@ class AnthropicBatches implements BatchClient {
     const out = new Map<string, BatchItemResult>();
     for await (const r of await this.sdk.messages.batches.results(id)) {
       const res = r.result;
-      if (res.type === 'succeeded') out.set(r.custom_id, { response: fromAnthropicMessage(res.message) });
-      else if (res.type === 'errored') out.set(r.custom_id, { error: `batch-errored: ${JSON.stringify(res.error).slice(0, 300)}` });
+      if (res.type === 'succeeded') out.set(r.custom_id, settled(() => fromAnthropicMessage(res.message)));
+      else if (res.type === 'errored') out.set(r.custom_id, { error: redact(`batch-errored: ${JSON.stringify(res.error).slice(0, 300)}`) });
       else out.set(r.custom_id, { error: `batch-${res.type}` });
     }
     return out;

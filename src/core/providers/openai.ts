@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import type { ChatClient, ChatRequest, ChatResponse } from './types';
+import { TransportError, type ChatClient, type ChatRequest, type ChatResponse } from './types';
 import { toTransportError } from './sdkErrors';
 
 /** Chat through the official `openai` SDK: OpenAI itself or any OpenAI-compatible server (vLLM, Ollama…). */
@@ -41,7 +41,9 @@ export function openAIChatBody(req: ChatRequest): OpenAI.Chat.ChatCompletionCrea
 }
 
 export function fromOpenAICompletion(res: OpenAI.Chat.ChatCompletion): ChatResponse {
-  const choice = res.choices[0];
+  const choice = res.choices?.[0];
+  // a 200 without a choice is not an answer; say so instead of recording an empty output
+  if (!choice) throw new TransportError('malformed', 'the response has no choices');
   const reason = choice?.finish_reason;
   return {
     text: choice?.message?.content ?? '',

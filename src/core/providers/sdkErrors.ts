@@ -1,9 +1,20 @@
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
+import { redact } from '../util/redact';
 import { TransportError, kindForStatus, retryAfterFrom } from './types';
 
-/** Maps either SDK's errors onto TransportError, keeping status and retry-after. */
+/**
+ * Maps either SDK's errors onto TransportError, keeping status and retry-after. Messages are
+ * redacted here, the one place provider text enters the engine, so no key quoted back by a
+ * server reaches a terminal, a log or a store.
+ */
 export function toTransportError(e: unknown): TransportError {
+  const t = classify(e);
+  const clean = redact(t.message);
+  return clean === t.message ? t : new TransportError(t.kind, clean, t.status, t.retryAfterMs);
+}
+
+function classify(e: unknown): TransportError {
   if (e instanceof TransportError) return e;
   if (e instanceof OpenAI.APIUserAbortError || e instanceof Anthropic.APIUserAbortError) return new TransportError('aborted', 'request aborted');
   if (e instanceof OpenAI.APIConnectionTimeoutError || e instanceof Anthropic.APIConnectionTimeoutError) {
@@ -18,5 +29,8 @@ export function toTransportError(e: unknown): TransportError {
     return new TransportError(kindForStatus(status), `HTTP ${status ?? '?'}: ${e.message}`.slice(0, 500), status, retryAfterFrom(headers));
   }
   if (e instanceof Error && e.name === 'AbortError') return new TransportError('aborted', 'request aborted');
+  // errors while reading the body of an answer that did arrive: the body, not the connection, is broken
+  if (e instanceof SyntaxError) return new TransportError('malformed', `the response body is not valid JSON (${e.message})`);
+  if (e instanceof TypeError && e.message === 'terminated') return new TransportError('malformed', 'the response body was cut off before its end');
   return new TransportError('connection', e instanceof Error ? e.message : String(e));
 }

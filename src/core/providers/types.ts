@@ -29,7 +29,8 @@ export interface ChatClient {
   chat(req: ChatRequest): Promise<ChatResponse>;
 }
 
-export type TransportKind = 'rate_limit' | 'server' | 'timeout' | 'connection' | 'auth' | 'bad_request' | 'aborted';
+/** Why a request produced no output. `malformed`: an answer came but its body was cut off or not the API's JSON. */
+export type TransportKind = 'rate_limit' | 'server' | 'timeout' | 'connection' | 'malformed' | 'auth' | 'bad_request' | 'aborted';
 
 /** A request that failed before producing an output; `retryable` says whether another try may succeed. */
 export class TransportError extends Error {
@@ -43,7 +44,7 @@ export class TransportError extends Error {
     this.name = 'TransportError';
   }
   get retryable(): boolean {
-    return this.kind === 'rate_limit' || this.kind === 'server' || this.kind === 'timeout' || this.kind === 'connection';
+    return this.kind === 'rate_limit' || this.kind === 'server' || this.kind === 'timeout' || this.kind === 'connection' || this.kind === 'malformed';
   }
 }
 

@@ -1,5 +1,6 @@
 import type { GeneratorConfig } from '../config/types';
 import { MissingKeyError } from '../errors';
+import { registerSecret } from '../util/redact';
 import type { KeyResolver } from './types';
 
 /** Environment-only key lookup (the CLI's). */
@@ -15,6 +16,7 @@ export async function resolveKeys(generators: GeneratorConfig[], resolver: KeyRe
     }
     const key = (await resolver(g.apiKeyEnv, g)) ?? process.env[g.apiKeyEnv];
     if (!key) throw new MissingKeyError(g.apiKeyEnv, g.id);
+    registerSecret(key);
     out.set(g.id, key);
   }
   return out;

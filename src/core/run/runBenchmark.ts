@@ -11,6 +11,7 @@ import { chatClients } from '../providers/clients';
 import { DatasetStore } from '../store/datasetStore';
 import { IndexStore, type DatasetRow } from '../store/indexStore';
 import { addUsage, ZERO_USAGE } from '../types';
+import { redact } from '../util/redact';
 import { resolveKeys } from './keys';
 import { cacheDirFor, planDatasets, prepareSettings, seedShortfalls, type PreparedSetting } from './prepare';
 import type { DatasetPlan, DatasetProgress, DatasetSummary, RunEvent, RunOptions, RunSummary } from './types';
@@ -27,7 +28,8 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
   const t0 = Date.now();
   // requests in flight and waiting ones each hold one listener on these signals while they last
   for (const s of [opts.signal, opts.stopSignal]) if (s) setMaxListeners(0, s);
-  const emit = (e: RunEvent) => opts.onEvent?.(e);
+  // log lines may quote provider text; keys never leave the engine in them
+  const emit = (e: RunEvent) => opts.onEvent?.(e.type === 'log' ? { ...e, message: redact(e.message) } : e);
   const keys = await resolveKeys(config.generators, opts.resolveKey);
   const settings = await prepareSettings(config, opts.only);
   const plans = planDatasets(config, settings, opts.only);
@@ -118,7 +120,7 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
         retryFailed: opts.retryFailed,
         signal: opts.signal,
         stopSignal: opts.stopSignal,
-        onLog: (message) => emit({ type: 'log', level: 'info', message }),
+        onLog: (message, level = 'info') => emit({ type: 'log', level, message }),
         onProgress: (d) => {
           p.valid += d.valid;
           p.failed += d.failed;
@@ -135,12 +137,12 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
       if (e instanceof Error && e.name === 'GeneratorUnusableError') generatorErrors.set(g.id, error);
     } finally {
       const totals = store?.totals();
-      const reasons = store?.reasonCounts() ?? [];
+      const causes = store?.causes() ?? { failed: [], retried: [] };
       if (store) await store.close().catch((e) => emit({ type: 'log', level: 'error', message: `${plan.id}: closing the store failed: ${errorMessage(e)}` }));
       if (totals) Object.assign(p, { valid: totals.valid, failed: totals.failed, costUsd: totals.costUsd, attempts: totals.attempts, usage: totals.usage });
       p.status = status;
       await index.upsertDatasets([rowOf(p)]);
-      summaries.push({ ...plan, status, valid: p.valid, failed: p.failed, attempts: p.attempts, usage: p.usage, costUsd: p.costUsd, reasons: reasons.slice(0, 8), ...(error ? { error } : {}) });
+      summaries.push({ ...plan, status, valid: p.valid, failed: p.failed, attempts: p.attempts, usage: p.usage, costUsd: p.costUsd, unrecordedCostUsd: totals?.unrecorded.costUsd ?? 0, failureCauses: causes.failed.slice(0, 8), retriedCauses: causes.retried.slice(0, 8), ...(error ? { error } : {}) });
       emit({ type: 'dataset-done', datasetId: plan.id, status, valid: p.valid, failed: p.failed, costUsd: p.costUsd });
       emitProgress(true);
     }
@@ -160,7 +162,7 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
               const known = progress.get(plan.id);
               if (generatorErrors.has(g.id) && known) {
                 const { valid, failed, attempts, usage, costUsd } = known;
-                summaries.push({ ...plan, status: 'failed', valid, failed, attempts, usage, costUsd, reasons: [], error: generatorErrors.get(g.id) });
+                summaries.push({ ...plan, status: 'failed', valid, failed, attempts, usage, costUsd, unrecordedCostUsd: 0, failureCauses: [], retriedCauses: [], error: generatorErrors.get(g.id) });
                 continue;
               }
               await runDataset(g, plan, prepared);
@@ -187,6 +189,7 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
     costUsd: summaries.reduce((n, s) => n + s.costUsd, 0),
     elapsedMs: Date.now() - t0,
     shortfalls,
+    unrecordedCostUsd: summaries.reduce((n, s) => n + s.unrecordedCostUsd, 0),
   };
   emit({ type: 'run-done', summary });
   return summary;

@@ -60,8 +60,12 @@ export interface DatasetSummary extends DatasetPlan {
   attempts: number;
   usage: Usage;
   costUsd: number;
-  /** Most frequent failure reasons over all attempts. */
-  reasons: { reason: string; count: number }[];
+  /** Estimated spend of requests sent before a crash whose answers were lost (not in `costUsd`). */
+  unrecordedCostUsd: number;
+  /** Causes recorded for the slots that failed (every attempt of theirs), most frequent first. */
+  failureCauses: { reason: string; count: number }[];
+  /** Causes that were retried and later succeeded (invalid outputs, transport errors), most frequent first. */
+  retriedCauses: { reason: string; count: number }[];
   error?: string;
 }
 
@@ -75,4 +79,6 @@ export interface RunSummary {
   elapsedMs: number;
   /** Settings that yield fewer instances than requested because their seed set is smaller. */
   shortfalls: SeedShortfall[];
+  /** Estimated spend of requests sent before a crash whose answers were lost (not in `costUsd`). */
+  unrecordedCostUsd: number;
 }

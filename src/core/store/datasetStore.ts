@@ -45,6 +45,16 @@ CREATE TABLE IF NOT EXISTS attempts (
   PRIMARY KEY (slot, attempt)
 );
 CREATE TABLE IF NOT EXISTS intents (slot INTEGER NOT NULL, attempt INTEGER NOT NULL, choice TEXT NOT NULL, PRIMARY KEY (slot, attempt));
+CREATE TABLE IF NOT EXISTS sends (slot INTEGER NOT NULL, attempt INTEGER NOT NULL, input_tokens INTEGER NOT NULL, PRIMARY KEY (slot, attempt));
+CREATE TABLE IF NOT EXISTS unrecorded (
+  slot INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (slot, attempt)
+);
 CREATE TABLE IF NOT EXISTS batches (
   id TEXT PRIMARY KEY,
   provider TEXT NOT NULL,
@@ -65,6 +75,12 @@ export interface DatasetInfo {
   /** Model and config file, kept in the store so a lost index can be rebuilt from the stores alone. */
   model?: string;
   configFile?: string;
+}
+
+/** How often one cause (a rule name, or a transport kind) was recorded. */
+export interface CauseCount {
+  reason: string;
+  count: number;
 }
 
 /** A finished slot: a valid instance, or a slot that used up its attempts. */
@@ -131,6 +147,26 @@ export interface DatasetTotals {
   attempts: number;
   usage: Usage;
   costUsd: number;
+  /** Requests sent before a crash whose answers were lost: their spend, estimated (not in `costUsd`). */
+  unrecorded: { requests: number; costUsd: number };
+}
+
+/** A request that was sent and never settled (the process died first). */
+export interface UnsettledSend {
+  slot: number;
+  attempt: number;
+  /** Estimated input tokens of the request. */
+  inputTokens: number;
+}
+
+/** Estimated spend of a request whose answer was lost. */
+export interface UnrecordedSpend {
+  slot: number;
+  attempt: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  at: string;
 }
 
 export const instanceId = (datasetId: string, slot: number) => `${datasetId}/${String(slot).padStart(6, '0')}`;
@@ -281,6 +317,13 @@ export class DatasetStore {
   recordBatch(b: BatchRecord): Promise<JournalEntry> {
     return this.journal.append('batch', { ...b });
   }
+  /** A request is about to be sent (so a crash before its answer is recorded still shows its spend). */
+  recordSent(slot: number, attempt: number, inputTokens: number): Promise<JournalEntry> {
+    return this.journal.append('sent', { slot, attempt, inputTokens });
+  }
+  recordUnrecorded(u: UnrecordedSpend): Promise<JournalEntry> {
+    return this.journal.append('unrecorded', { ...u });
+  }
 
   private applyAll(entries: JournalEntry[], endOffset: number): void {
     this.db.run('BEGIN');
@@ -332,6 +375,16 @@ export class DatasetStore {
             r.contentHash, JSON.stringify(r.meta),
           ],
         );
+        break;
+      }
+      case 'sent':
+        this.exec('INSERT OR REPLACE INTO sends (slot, attempt, input_tokens) VALUES (?, ?, ?)', [e.slot as number, e.attempt as number, e.inputTokens as number]);
+        break;
+      case 'unrecorded': {
+        const u = e as unknown as UnrecordedSpend;
+        this.exec('INSERT OR REPLACE INTO unrecorded (slot, attempt, input_tokens, output_tokens, cost_usd, at) VALUES (?, ?, ?, ?, ?, ?)', [
+          u.slot, u.attempt, u.inputTokens, u.outputTokens, u.costUsd, u.at,
+        ]);
         break;
       }
       case 'batch': {
@@ -497,19 +550,46 @@ export class DatasetStore {
       this.rows<[number, number, number, number]>(
         'SELECT COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), COALESCE(SUM(cost_usd), 0) FROM attempts',
       )[0] ?? [];
-    return { valid, failed, attempts, usage: { inputTokens: it, outputTokens: ot }, costUsd: cost };
+    const [uReq = 0, uCost = 0] = this.rows<[number, number]>('SELECT COUNT(*), COALESCE(SUM(cost_usd), 0) FROM unrecorded')[0] ?? [];
+    return { valid, failed, attempts, usage: { inputTokens: it, outputTokens: ot }, costUsd: cost, unrecorded: { requests: uReq, costUsd: uCost } };
   }
 
-  /** Failure reasons over every attempt and transport try, most frequent first (rule name before the colon). */
-  reasonCounts(): { reason: string; count: number }[] {
-    const counts = new Map<string, number>();
-    for (const [reasons, transport] of this.rows<[string, string]>('SELECT reasons, transport FROM attempts')) {
-      for (const r of [...(JSON.parse(reasons) as string[]), ...(JSON.parse(transport) as string[])]) {
+  /** Requests sent that have neither an attempt record nor an unrecorded-spend estimate. */
+  unsettledSends(): UnsettledSend[] {
+    const sql = `SELECT s.slot, s.attempt, s.input_tokens FROM sends s
+                 WHERE NOT EXISTS (SELECT 1 FROM attempts a WHERE a.slot = s.slot AND a.attempt = s.attempt)
+                   AND NOT EXISTS (SELECT 1 FROM unrecorded u WHERE u.slot = s.slot AND u.attempt = s.attempt)
+                 ORDER BY s.slot, s.attempt`;
+    return this.rows<[number, number, number]>(sql).map(([slot, attempt, inputTokens]) => ({ slot, attempt, inputTokens }));
+  }
+
+  /** Mean output tokens of the answers recorded so far (for estimating lost ones); undefined when none. */
+  meanOutputTokens(): number | undefined {
+    const [n = 0, sum = 0] = this.rows<[number, number]>("SELECT COUNT(*), COALESCE(SUM(output_tokens), 0) FROM attempts WHERE outcome <> 'transport' AND cached = 0")[0] ?? [];
+    return n ? sum / n : undefined;
+  }
+
+  /**
+   * Causes over every attempt, by rule (the text before the first colon), most frequent first, in
+   * two groups: `failed` — every cause recorded for slots that used up their attempts; `retried` —
+   * causes that were retried and later succeeded (invalid outputs and transport errors of slots
+   * that ended valid or are still in progress).
+   */
+  causes(): { failed: CauseCount[]; retried: CauseCount[] } {
+    const failed = new Map<string, number>();
+    const retried = new Map<string, number>();
+    const sql = 'SELECT a.outcome, a.reasons, a.transport, i.status FROM attempts a LEFT JOIN instances i ON i.slot = a.slot';
+    for (const [outcome, reasons, transport, status] of this.rows<[string, string, string, string | null]>(sql)) {
+      const into = status === 'failed' ? failed : retried;
+      // a transport attempt's reasons are its tries; other attempts keep tries that preceded the answer apart
+      const list = outcome === 'transport' ? (JSON.parse(reasons) as string[]) : [...(JSON.parse(reasons) as string[]), ...(JSON.parse(transport) as string[])];
+      for (const r of list) {
         const k = r.split(':')[0] ?? r;
-        counts.set(k, (counts.get(k) ?? 0) + 1);
+        into.set(k, (into.get(k) ?? 0) + 1);
       }
     }
-    return [...counts].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
+    const sorted = (m: Map<string, number>) => [...m].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count);
+    return { failed: sorted(failed), retried: sorted(retried) };
   }
 
   /** First row of a frequent query, through a compiled statement kept for reuse. */
