@@ -89,7 +89,8 @@ async function execute(services: Services, config: RunConfig): Promise<RunOutcom
     const failed = summary.datasets.reduce((n, d) => n + d.failed, 0);
     const error = summary.datasets.find((d) => d.error)?.error;
     const fewer = summary.shortfalls.length ? ` ${summary.shortfalls.length} setting(s) had fewer seeds than requested instances.` : '';
-    const text = `AgoraBench "${summary.run}" ${summary.status}: ${valid} valid, ${failed} failed, ${formatUsd(summary.costUsd)}.${fewer}${error ? ` ${error}` : ''}`;
+    const lost = summary.unrecordedCostUsd > 0 ? ` Plus about ${formatUsd(summary.unrecordedCostUsd)} unrecorded (answers lost in a crash, estimated).` : '';
+    const text = `AgoraBench "${summary.run}" ${summary.status}: ${valid} valid, ${failed} failed, ${formatUsd(summary.costUsd)}.${fewer}${lost}${error ? ` ${error}` : ''}`;
     const show = summary.status === 'completed' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
     void show(text, 'Open Instances').then((choice) => {
       if (choice) void vscode.commands.executeCommand('agorabench.openInstances', { configFile: config.file, resultsDir: summary.resultsDir, run: summary.run });
