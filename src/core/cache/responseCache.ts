@@ -47,8 +47,10 @@ export class ResponseCache {
   constructor(readonly dir: string) {}
 
   key(provider: string, req: ChatRequest, sample: number): string {
-    const { model, system, messages, sampling } = req;
-    return `${shardName(provider, model)}:${sha256(JSON.stringify({ provider, model, system, messages, sampling, sample }))}`;
+    const { model, system, messages, sampling, prompt, topLogprobs } = req;
+    // fields a chat request does not have stay out, so keys of earlier runs still match
+    const extra = { ...(prompt !== undefined ? { prompt } : {}), ...(topLogprobs ? { topLogprobs } : {}) };
+    return `${shardName(provider, model)}:${sha256(JSON.stringify({ provider, model, system, messages, sampling, sample, ...extra }))}`;
   }
 
   get(key: string): ChatResponse | undefined {

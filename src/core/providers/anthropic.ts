@@ -18,6 +18,8 @@ export class AnthropicChatClient implements ChatClient {
   }
 
   async chat(req: ChatRequest): Promise<ChatResponse> {
+    // the Messages API has no plain-completion form; the config check says so before a run
+    if (req.prompt !== undefined) throw new TransportError('bad_request', 'Anthropic models take chat prompts only (prompt format "chat")');
     try {
       const res = await this.client.messages.create(anthropicBody(req), { signal: req.signal });
       return fromAnthropicMessage(res);

@@ -21,12 +21,37 @@ export class OpenAIChatClient implements ChatClient {
 
   async chat(req: ChatRequest): Promise<ChatResponse> {
     try {
+      if (req.prompt !== undefined) return fromOpenAITextCompletion(await this.client.completions.create(openAICompletionBody(req), { signal: req.signal }));
       const res = await this.client.chat.completions.create(openAIChatBody(req), { signal: req.signal });
       return fromOpenAICompletion(res);
     } catch (e) {
       throw toTransportError(e);
     }
   }
+}
+
+/** A plain completion (base models served without a chat template, e.g. by vLLM). */
+export function openAICompletionBody(req: ChatRequest): OpenAI.CompletionCreateParamsNonStreaming {
+  return {
+    model: req.model,
+    prompt: req.prompt ?? '',
+    temperature: req.sampling.temperature,
+    top_p: req.sampling.top_p,
+    max_tokens: req.sampling.max_tokens,
+    ...(req.sampling.stop.length ? { stop: req.sampling.stop } : {}),
+  };
+}
+
+export function fromOpenAITextCompletion(res: OpenAI.Completion): ChatResponse {
+  const choice = res.choices?.[0];
+  if (!choice) throw new TransportError('malformed', 'the response has no choices');
+  const reason = choice.finish_reason;
+  return {
+    text: choice.text ?? '',
+    finishReason: reason === 'length' ? 'length' : reason === 'stop' ? 'stop' : 'other',
+    usage: { inputTokens: res.usage?.prompt_tokens ?? 0, outputTokens: res.usage?.completion_tokens ?? 0 },
+    requestId: res.id,
+  };
 }
 
 export function openAIChatBody(req: ChatRequest): OpenAI.Chat.ChatCompletionCreateParamsNonStreaming {
@@ -37,6 +62,7 @@ export function openAIChatBody(req: ChatRequest): OpenAI.Chat.ChatCompletionCrea
     top_p: req.sampling.top_p,
     max_tokens: req.sampling.max_tokens,
     ...(req.sampling.stop.length ? { stop: req.sampling.stop } : {}),
+    ...(req.topLogprobs ? { logprobs: true, top_logprobs: req.topLogprobs } : {}),
   };
 }
 
@@ -50,5 +76,6 @@ export function fromOpenAICompletion(res: OpenAI.Chat.ChatCompletion): ChatRespo
     finishReason: reason === 'length' ? 'length' : reason === 'stop' ? 'stop' : 'other',
     usage: { inputTokens: res.usage?.prompt_tokens ?? 0, outputTokens: res.usage?.completion_tokens ?? 0 },
     requestId: res.id,
+    ...(choice.logprobs?.content?.[0]?.top_logprobs ? { topLogprobs: choice.logprobs.content[0].top_logprobs.map((t) => ({ token: t.token, logprob: t.logprob })) } : {}),
   };
 }

@@ -6,13 +6,23 @@ export interface ChatMessage {
   content: string;
 }
 
-/** One chat request, provider-neutral. */
+/** One request, provider-neutral: a chat, or (with `prompt`) a plain completion for base models. */
 export interface ChatRequest {
   model: string;
   system: string;
   messages: ChatMessage[];
   sampling: Sampling;
+  /** A completion prompt sent as is (the OpenAI-compatible /completions API; no chat template). */
+  prompt?: string;
+  /** Ask for the top N alternatives of the first output token with their logprobs (judges). */
+  topLogprobs?: number;
   signal?: AbortSignal;
+}
+
+/** One alternative for an output token. */
+export interface TokenLogprob {
+  token: string;
+  logprob: number;
 }
 
 export interface ChatResponse {
@@ -21,6 +31,8 @@ export interface ChatResponse {
   usage: Usage;
   /** Provider's request id, for support tickets. */
   requestId?: string;
+  /** The first output token's top alternatives, when asked for. */
+  topLogprobs?: TokenLogprob[];
 }
 
 /** One client for one base URL of one provider. */
