@@ -229,12 +229,38 @@ describe('config: parseConfig / loadConfig', () => {
       assert.deepEqual({ line: p.line, column: p.column }, positionOf(text, '{ "setting"'));
     });
 
-    it('a missing top-level field is reported at the root', () => {
+    it('generators without settings, or a config with nothing to do, is reported at the root', () => {
       const text = `{\n  "name": "x",\n  "generators": [{ "provider": "openai", "model": "gpt-4o" }]\n}`;
       const p = only(configError(file, text));
-      assert.equal(p.pointer, '');
-      assert.match(p.message, /missing required field "settings"/);
+      assert.equal(p.pointer, '/settings');
+      assert.match(p.message, /the generators need at least one setting/);
       assert.equal(p.line, 1);
+      const none = only(configError(file, '{ "name": "x" }'));
+      assert.equal(none.pointer, '');
+      assert.match(none.message, /needs "generators" and "settings" \(to generate data\), or "evaluations"/);
+    });
+
+    it('an evaluation-only config: models with greedy decoding, the default benchmarks and judge', () => {
+      const cfg = parseConfig(
+        file,
+        JSON.stringify({
+          name: 'ev',
+          evaluations: [
+            { id: 'student', role: 'student', provider: 'openai-compatible', model: 'llama-student', baseURL: 'http://gpu:8000/v1' },
+            { id: 'base', role: 'base', provider: 'openai-compatible', model: 'llama-base', baseURL: 'http://gpu:8001/v1', prompt: { format: 'completion', shots: 4 } },
+          ],
+        }),
+      );
+      assert.deepEqual(cfg.generators, []);
+      assert.deepEqual(cfg.evaluations.map((m) => [m.id, m.role, m.prompt.format, m.sampling.temperature]), [
+        ['student', 'student', 'chat', 0],
+        ['base', 'base', 'completion', 0],
+      ]);
+      assert.deepEqual(cfg.evaluation.benchmarks, ['gsm8k', 'math', 'humaneval', 'mbpp', 'alpaca-eval', 'arena-hard']);
+      assert.equal(cfg.evaluation.judge.model, 'gpt-4-1106-preview');
+      assert.equal(cfg.evaluation.sandbox.allowNetwork, false);
+      const anthropicBase = configError(file, JSON.stringify({ name: 'ev', evaluations: [{ provider: 'anthropic', model: 'claude', prompt: { format: 'completion' } }] }));
+      assert.match(anthropicBase.message, /\/evaluations\/0\/prompt\/format: Anthropic models take chat prompts only/);
     });
 
     it('a wrong enum value lists the allowed values', () => {

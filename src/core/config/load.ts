@@ -8,7 +8,7 @@ import { parseLocated, type LocatedJson } from '../util/jsonLocate';
 import { DEFAULT_GENERATION, DEFAULT_KEY_ENV, DEFAULT_LIMITS, DEFAULT_SYSTEM_PROMPT, PAPER_SAMPLING, defaultPlaceholders, defaultTemplateName } from './defaults';
 import { DEFAULT_FIRST_WORDS, DEFAULT_THEMES } from '../generation/themes';
 import type { ValidationProfile } from '../generation/validate';
-import type { GeneratorConfig, PriceOverride, Provider, RunConfig, SeedSource, SettingConfig } from './types';
+import type { BenchmarkName, EndpointConfig, EvalModelConfig, EvaluationConfig, GeneratorConfig, PriceOverride, Provider, RunConfig, SeedSource, SettingConfig } from './types';
 
 let validator: ValidateFunction | undefined;
 
@@ -48,7 +48,7 @@ export function parseConfig(file: string, text: string): RunConfig {
   return cfg;
 }
 
-interface RawGenerator {
+interface RawEndpoint {
   id?: string;
   provider: Provider;
   model: string;
@@ -57,9 +57,23 @@ interface RawGenerator {
   sampling?: Partial<GeneratorConfig['sampling']>;
   limits?: { concurrency?: number; rpm?: number; tpm?: number; maxTransportRetries?: number; retryBaseMs?: number };
   timeoutMs?: number;
+}
+interface RawGenerator extends RawEndpoint {
   batch?: boolean;
   batchMaxItems?: number;
   batchPollSeconds?: number;
+}
+interface RawEvalModel extends RawEndpoint {
+  role?: string;
+  prompt?: { format?: 'chat' | 'completion'; system?: string; shots?: number };
+}
+interface RawEvaluation {
+  benchmarks?: BenchmarkName[];
+  judge?: RawEndpoint;
+  limit?: number;
+  samples?: number;
+  maxAttempts?: number;
+  sandbox?: { workers?: number; timeoutMs?: number; memoryMb?: number; allowNetwork?: boolean };
 }
 interface RawSetting {
   setting: SettingKey;
@@ -77,8 +91,10 @@ interface RawConfig {
   resultsDir?: string;
   dataDir?: string;
   seed?: number;
-  generators: RawGenerator[];
-  settings: RawSetting[];
+  generators?: RawGenerator[];
+  settings?: RawSetting[];
+  evaluations?: RawEvalModel[];
+  evaluation?: RawEvaluation;
   generation?: Partial<typeof DEFAULT_GENERATION> & { systemPrompt?: string; /** deprecated: extra attempts after the first */ maxRetries?: number };
   prices?: Record<string, PriceOverride>;
 }
@@ -94,39 +110,37 @@ function resolve(file: string, raw: RawConfig, at: (pointer: string, message: st
   if (gen.demonstrationsFromSeed > gen.demonstrations) {
     at('/generation/demonstrationsFromSeed', `must not exceed generation.demonstrations (${gen.demonstrations})`);
   }
+  if (!raw.generators?.length && !raw.evaluations?.length) at('', 'a config needs "generators" and "settings" (to generate data), or "evaluations" (to evaluate models), or both');
+  if (raw.generators?.length && !raw.settings?.length) at('/settings', 'the generators need at least one setting');
   const ids = new Set<string>();
-  const generators = raw.generators.map((g, i): GeneratorConfig => {
-    const id = g.id ?? g.model.replace(/[^A-Za-z0-9._-]+/g, '_');
-    if (ids.has(id)) at(`/generators/${i}${g.id ? '/id' : '/model'}`, `generator id "${id}" is used twice; give one of them an "id"`);
-    ids.add(id);
-    const baseURLs = g.baseURL === undefined ? undefined : Array.isArray(g.baseURL) ? g.baseURL : [g.baseURL];
-    if (g.provider === 'openai-compatible' && !baseURLs) at(`/generators/${i}`, 'provider "openai-compatible" needs a "baseURL"');
+  const generators = (raw.generators ?? []).map((g, i): GeneratorConfig => {
+    const e = resolveEndpoint(g, `/generators/${i}`, PAPER_SAMPLING, at);
+    if (ids.has(e.id)) at(`/generators/${i}${g.id ? '/id' : '/model'}`, `generator id "${e.id}" is used twice; give one of them an "id"`);
+    ids.add(e.id);
     if (g.batch && g.provider === 'openai-compatible') at(`/generators/${i}/batch`, 'batch APIs exist for providers "openai" and "anthropic" only');
-    for (const [j, u] of (baseURLs ?? []).entries()) {
-      if (!/^https?:\/\/[^\s]+$/.test(u)) at(`/generators/${i}/baseURL${Array.isArray(g.baseURL) ? `/${j}` : ''}`, `"${u}" is not an http(s) URL`);
-    }
-    return {
-      id,
-      provider: g.provider,
-      model: g.model,
-      baseURLs,
-      apiKeyEnv: g.apiKeyEnv ?? DEFAULT_KEY_ENV[g.provider],
-      sampling: { ...PAPER_SAMPLING, ...g.sampling },
-      limits: {
-        concurrency: g.limits?.concurrency ?? DEFAULT_LIMITS.concurrency,
-        rpm: g.limits?.rpm,
-        tpm: g.limits?.tpm,
-        maxTransportRetries: g.limits?.maxTransportRetries ?? DEFAULT_LIMITS.maxTransportRetries,
-        retryBaseMs: g.limits?.retryBaseMs ?? DEFAULT_LIMITS.retryBaseMs,
-      },
-      timeoutMs: g.timeoutMs ?? 600_000,
-      batch: g.batch ?? false,
-      batchMaxItems: g.batchMaxItems ?? 2000,
-      batchPollSeconds: g.batchPollSeconds ?? 30,
-    };
+    return { ...e, batch: g.batch ?? false, batchMaxItems: g.batchMaxItems ?? 2000, batchPollSeconds: g.batchPollSeconds ?? 30 };
   });
+  const evalIds = new Set<string>();
+  const evaluations = (raw.evaluations ?? []).map((m, i): EvalModelConfig => {
+    const e = resolveEndpoint(m, `/evaluations/${i}`, GREEDY_SAMPLING, at);
+    if (evalIds.has(e.id)) at(`/evaluations/${i}${m.id ? '/id' : '/model'}`, `model id "${e.id}" is used twice; give one of them an "id"`);
+    evalIds.add(e.id);
+    const format = m.prompt?.format ?? 'chat';
+    if (format === 'completion' && m.provider === 'anthropic') at(`/evaluations/${i}/prompt/format`, 'Anthropic models take chat prompts only');
+    return { ...e, role: m.role, prompt: { format, system: m.prompt?.system, shots: m.prompt?.shots }, samplingOverride: { ...m.sampling } };
+  });
+  const ev = raw.evaluation ?? {};
+  const judge = resolveEndpoint(ev.judge ?? DEFAULT_JUDGE, '/evaluation/judge', GREEDY_SAMPLING, at);
+  const evaluation: EvaluationConfig = {
+    benchmarks: ev.benchmarks ?? ['gsm8k', 'math', 'humaneval', 'mbpp', 'alpaca-eval', 'arena-hard'],
+    judge,
+    limit: ev.limit,
+    samples: ev.samples ?? 1,
+    maxAttempts: ev.maxAttempts ?? 3,
+    sandbox: { workers: ev.sandbox?.workers ?? 2, timeoutMs: ev.sandbox?.timeoutMs ?? 10_000, memoryMb: ev.sandbox?.memoryMb ?? 1024, allowNetwork: ev.sandbox?.allowNetwork ?? false },
+  };
   const seen = new Set<string>();
-  const settings = raw.settings.map((s, i): SettingConfig => {
+  const settings = (raw.settings ?? []).map((s, i): SettingConfig => {
     if (seen.has(s.setting)) at(`/settings/${i}/setting`, `setting "${s.setting}" is listed twice`);
     seen.add(s.setting);
     const { method, domain } = parseSettingKey(s.setting) ?? { method: 'instance_generation', domain: 'math' };
@@ -167,6 +181,40 @@ function resolve(file: string, raw: RawConfig, at: (pointer: string, message: st
       checkpointSeconds: gen.checkpointSeconds,
     },
     prices: raw.prices ?? {},
+    evaluations,
+    evaluation,
+  };
+}
+
+/** Greedy decoding, the default for evaluation (benchmarks set their own lengths and stops). */
+const GREEDY_SAMPLING = { temperature: 0, top_p: 1, max_tokens: 2048, stop: [] as string[] };
+
+/** AlpacaEval 2.0's and Arena-Hard v0.1's judge. */
+const DEFAULT_JUDGE: RawEndpoint = { id: 'judge', provider: 'openai', model: 'gpt-4-1106-preview' };
+
+/** The fields every endpoint has (generator, evaluated model, judge), defaults filled and checked. */
+function resolveEndpoint(g: RawEndpoint, at0: string, sampling: GeneratorConfig['sampling'], at: (pointer: string, message: string) => void): EndpointConfig {
+  const id = g.id ?? g.model.replace(/[^A-Za-z0-9._-]+/g, '_');
+  const baseURLs = g.baseURL === undefined ? undefined : Array.isArray(g.baseURL) ? g.baseURL : [g.baseURL];
+  if (g.provider === 'openai-compatible' && !baseURLs) at(at0, 'provider "openai-compatible" needs a "baseURL"');
+  for (const [j, u] of (baseURLs ?? []).entries()) {
+    if (!/^https?:\/\/[^\s]+$/.test(u)) at(`${at0}/baseURL${Array.isArray(g.baseURL) ? `/${j}` : ''}`, `"${u}" is not an http(s) URL`);
+  }
+  return {
+    id,
+    provider: g.provider,
+    model: g.model,
+    baseURLs,
+    apiKeyEnv: g.apiKeyEnv ?? DEFAULT_KEY_ENV[g.provider],
+    sampling: { ...sampling, ...g.sampling },
+    limits: {
+      concurrency: g.limits?.concurrency ?? DEFAULT_LIMITS.concurrency,
+      rpm: g.limits?.rpm,
+      tpm: g.limits?.tpm,
+      maxTransportRetries: g.limits?.maxTransportRetries ?? DEFAULT_LIMITS.maxTransportRetries,
+      retryBaseMs: g.limits?.retryBaseMs ?? DEFAULT_LIMITS.retryBaseMs,
+    },
+    timeoutMs: g.timeoutMs ?? 600_000,
   };
 }
 

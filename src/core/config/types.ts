@@ -11,8 +11,8 @@ export interface Sampling {
 
 export type Provider = 'openai' | 'anthropic' | 'openai-compatible';
 
-/** A generator with every default filled in. */
-export interface GeneratorConfig {
+/** A model endpoint (generator, evaluated model or judge) with every default filled in. */
+export interface EndpointConfig {
   id: string;
   provider: Provider;
   model: string;
@@ -22,9 +22,49 @@ export interface GeneratorConfig {
   sampling: Sampling;
   limits: { concurrency: number; rpm: number | undefined; tpm: number | undefined; maxTransportRetries: number; retryBaseMs: number };
   timeoutMs: number;
+}
+
+/** A generator with every default filled in. */
+export interface GeneratorConfig extends EndpointConfig {
   batch: boolean;
   batchMaxItems: number;
   batchPollSeconds: number;
+}
+
+/** The benchmarks a model can be evaluated on (names used in configs, the CLI and results). */
+export const BENCHMARKS = ['gsm8k', 'math', 'math-full', 'humaneval', 'mbpp', 'alpaca-eval', 'arena-hard'] as const;
+export type BenchmarkName = (typeof BENCHMARKS)[number];
+
+/** How benchmark questions are put to a model; recorded with every score so scores compare like with like. */
+export interface PromptFormat {
+  /** 'chat' through the chat template; 'completion' for base models without one (plain text, few-shot). */
+  format: 'chat' | 'completion';
+  /** System prompt for chat models (none by default). */
+  system: string | undefined;
+  /** Worked examples before the question (0 = zero-shot; completion prompts default to a few). */
+  shots: number | undefined;
+}
+
+/** A model to evaluate: a student, the base or reference model, a generator as teacher. */
+export interface EvalModelConfig extends EndpointConfig {
+  /** What the model is in the PGR comparison (free text; 'student', 'base' and 'reference' are understood). */
+  role: string | undefined;
+  prompt: PromptFormat;
+  /** Sampling as configured; benchmark defaults (greedy, per-benchmark length and stops) fill the rest. */
+  samplingOverride: Partial<Sampling>;
+}
+
+export interface EvaluationConfig {
+  benchmarks: BenchmarkName[];
+  /** The judge of AlpacaEval and Arena-Hard. */
+  judge: EndpointConfig;
+  /** Only the first N items of each benchmark (a slice for a quick look). */
+  limit: number | undefined;
+  /** Samples per code problem (pass@k); more than 1 samples at temperature 0.8. */
+  samples: number;
+  /** Attempts per item (an answer never arrived, a verdict could not be read). */
+  maxAttempts: number;
+  sandbox: { workers: number; timeoutMs: number; memoryMb: number; allowNetwork: boolean };
 }
 
 /** Where seed examples come from. */
@@ -97,4 +137,7 @@ export interface RunConfig {
     checkpointSeconds: number;
   };
   prices: Record<string, PriceOverride>;
+  /** Models to evaluate on the benchmarks (`agorabench eval`). */
+  evaluations: EvalModelConfig[];
+  evaluation: EvaluationConfig;
 }

@@ -46,6 +46,13 @@ export interface SlotTask<C extends object> {
   onValid?(slot: number, instance: { instruction: string; response: string }): void;
   /** A slot's outcome is durable in the store. */
   onDurable?(slot: number): void;
+  /**
+   * The sample number in the response cache key (default: the attempt). Tasks that ask the same
+   * request several times on purpose (pass@k samples) keep their answers apart with it.
+   */
+  sampleOf?(slot: number, attempt: number): number;
+  /** Slots that are not to be run (yet), e.g. a verdict whose answer does not exist. */
+  skip?(slot: number): boolean;
 }
 
 export interface SlotJob<C extends object> {
@@ -139,15 +146,19 @@ export class SlotRunner<C extends object> {
     const finished = this.job.store.finishedSlots();
     const out: number[] = [];
     for (let slot = 0; slot < this.job.task.slots; slot++) {
+      if (this.job.task.skip?.(slot)) continue;
       const st = finished.get(slot);
       if (st === undefined || (st === 'failed' && this.job.retryFailed)) out.push(slot);
     }
     return out;
   }
 
-  /** Slots with no recorded outcome yet. */
+  /** Slots to run that have no recorded outcome yet. */
   unfinished(): number {
-    return this.job.task.slots - this.job.store.finishedSlots().size;
+    const finished = this.job.store.finishedSlots();
+    let n = 0;
+    for (let slot = 0; slot < this.job.task.slots; slot++) if (!finished.has(slot) && !this.job.task.skip?.(slot)) n++;
+    return n;
   }
 
   private get stopped(): boolean {
@@ -356,7 +367,7 @@ export class SlotRunner<C extends object> {
       if (chosen.journal) this.track(slot, this.job.store.recordIntent(slot, attempt, { ...choice } as Record<string, unknown>));
       this.intents.set(key, { ...choice });
     }
-    return { req, choice, cacheKey: this.job.cache.key(this.job.provider, req, attempt) };
+    return { req, choice, cacheKey: this.job.cache.key(this.job.provider, req, task.sampleOf?.(slot, attempt) ?? attempt) };
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { GeneratorConfig } from '../config/types';
+import type { EndpointConfig } from '../config/types';
 import { AnthropicChatClient, ANTHROPIC_DEFAULT_BASE_URL } from './anthropic';
 import { OpenAIChatClient } from './openai';
 import type { ChatClient } from './types';
@@ -10,14 +10,14 @@ export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
  * conventions (`OPENAI_BASE_URL`, `ANTHROPIC_BASE_URL`, which proxies and gateways rely on), else
  * the provider's public API.
  */
-export function baseURLsFor(g: Pick<GeneratorConfig, 'provider' | 'baseURLs'>, env: NodeJS.ProcessEnv = process.env): string[] {
+export function baseURLsFor(g: Pick<EndpointConfig, 'provider' | 'baseURLs'>, env: NodeJS.ProcessEnv = process.env): string[] {
   if (g.baseURLs?.length) return g.baseURLs;
   if (g.provider === 'anthropic') return [env.ANTHROPIC_BASE_URL || ANTHROPIC_DEFAULT_BASE_URL];
   return [env.OPENAI_BASE_URL || OPENAI_DEFAULT_BASE_URL];
 }
 
 /** One chat client per base URL of a generator. */
-export function chatClients(g: GeneratorConfig, apiKey: string | undefined): ChatClient[] {
+export function chatClients(g: EndpointConfig, apiKey: string | undefined): ChatClient[] {
   // local OpenAI-compatible servers often need no key, but the SDK insists on a non-empty one
   const key = apiKey ?? 'not-needed';
   const urls = baseURLsFor(g);

@@ -1,4 +1,4 @@
-import type { GeneratorConfig } from '../config/types';
+import type { EndpointConfig } from '../config/types';
 import { MissingKeyError } from '../errors';
 import { registerSecret } from '../util/redact';
 import type { KeyResolver } from './types';
@@ -7,7 +7,7 @@ import type { KeyResolver } from './types';
 export const envKeys: KeyResolver = (envVar) => process.env[envVar] || undefined;
 
 /** Resolves every generator's key up front, so a missing key stops the run before any work. */
-export async function resolveKeys(generators: GeneratorConfig[], resolver: KeyResolver = envKeys): Promise<Map<string, string | undefined>> {
+export async function resolveKeys(generators: EndpointConfig[], resolver: KeyResolver = envKeys): Promise<Map<string, string | undefined>> {
   const out = new Map<string, string | undefined>();
   for (const g of generators) {
     if (!g.apiKeyEnv) {

@@ -1,9 +1,9 @@
-import type { GeneratorConfig } from '../config/types';
+import type { EndpointConfig } from '../config/types';
 import type { Usage } from '../types';
 import type { SeedShortfall } from './prepare';
 
 /** Supplies an API key: the CLI reads the environment, the extension SecretStorage then the environment. */
-export type KeyResolver = (envVar: string, generator: GeneratorConfig) => Promise<string | undefined> | string | undefined;
+export type KeyResolver = (envVar: string, endpoint: EndpointConfig) => Promise<string | undefined> | string | undefined;
 
 export interface RunOptions {
   /** Hard stop: requests in flight are aborted; finished work is kept. */

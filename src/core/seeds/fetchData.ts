@@ -87,16 +87,20 @@ function sha256Buf(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
 }
 
-/** Looks for any of `names` (relative paths) in the directory, then for the base name anywhere below it. */
+/**
+ * Looks for any of `names` (relative paths) in the directory, then anywhere below it: a name with
+ * a folder part (`gsm8k/test.jsonl`) must match that tail of the path, so another benchmark's
+ * `test.jsonl` is never taken for it; a bare file name matches by itself.
+ */
 function findOffline(dir: string, names: string[], looked: string[]): string | undefined {
   for (const n of names) {
     const p = path.join(dir, n);
     looked.push(p);
     if (fs.existsSync(p) && fs.statSync(p).isFile()) return p;
   }
-  const bases = new Set(names.map((n) => path.basename(n)));
-  const found = walk(dir, 6).find((p) => bases.has(path.basename(p)));
-  if (!found) looked.push(`${dir}/**/{${[...bases].join(',')}}`);
+  const tails = names.map((n) => path.sep + path.normalize(n));
+  const found = walk(dir, 6).find((p) => tails.some((t) => p.endsWith(t)));
+  if (!found) looked.push(`${dir}/**/{${names.join(',')}}`);
   return found;
 }
 

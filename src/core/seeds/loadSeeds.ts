@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { SeedSource } from '../config/types';
 import { DataError } from '../errors';
 import type { Example } from '../types';
@@ -11,11 +12,22 @@ const HF_ROWS_PAGE = 100; // the dataset viewer API's maximum page length
 
 /** Loads a seed set from a local file, a URL or a Hugging Face dataset. */
 export async function loadSeeds(src: SeedSource, ctx: DataContext, needResponse: boolean): Promise<Example[]> {
-  const { text, label, format } = await seedText(src, ctx);
+  const { text, label, format } = await loadSeedsText(src, ctx);
   return parseSeeds(text, { format, label, fields: src.fields, needResponse, limit: src.limit });
 }
 
-async function seedText(src: SeedSource, ctx: DataContext): Promise<{ text: string; label: string; format: SeedFormat }> {
+/**
+ * The text of a data source (seeds or a benchmark). `offlineNames` replaces the names looked for
+ * in the offline directory (default: the URL's file name), so a benchmark asks for
+ * `gsm8k/test.jsonl` rather than any `test.jsonl`.
+ */
+export async function loadSeedsText(src: SeedSource, ctx: DataContext, offlineNames?: string[]): Promise<{ text: string; label: string; format: SeedFormat }> {
+  if (src.hf && !src.file && offlineNames?.length && ctx.dataDir) {
+    for (const n of offlineNames) {
+      const local = path.join(ctx.dataDir, n);
+      if (fs.existsSync(local)) return { text: readText(local), label: local, format: formatFromName(n) ?? 'jsonl' };
+    }
+  }
   if (src.path) {
     let text: string;
     try {
@@ -27,7 +39,7 @@ async function seedText(src: SeedSource, ctx: DataContext): Promise<{ text: stri
   }
   if (src.url) {
     const name = path.basename(new URL(src.url).pathname);
-    const got = await fetchData({ url: src.url, offlineNames: [name], sha256: src.sha256 }, ctx);
+    const got = await fetchData({ url: src.url, offlineNames: offlineNames ?? [name], sha256: src.sha256 }, ctx);
     return { text: got.text, label: `${src.url} (${got.from})`, format: src.format ?? formatFromName(name) ?? 'json' };
   }
   if (src.hf) {
@@ -50,6 +62,11 @@ function hubEndpoint(): string {
 /** The dataset viewer API (`AGORABENCH_HF_DATASETS_SERVER` for a mirror or a proxy). */
 function datasetsServer(): string {
   return (process.env.AGORABENCH_HF_DATASETS_SERVER || 'https://datasets-server.huggingface.co').replace(/\/+$/, '');
+}
+
+function readText(file: string): string {
+  const bytes = fs.readFileSync(file);
+  return (file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
 }
 
 /** Above this many rows a source without a `limit` is refused: the rows API serves 100 rows per request. */

@@ -39,9 +39,14 @@ export function parseSeeds(text: string, o: SeedParseOptions): Example[] {
   return out;
 }
 
-interface LocatedRow {
+export interface LocatedRow {
   row: unknown;
   line: number;
+}
+
+/** Rows of a JSON array (or `{data: [...]}`) or JSONL text, each with its line; bad JSON names file and line. */
+export function parseRows(text: string, format: 'json' | 'jsonl', label: string): LocatedRow[] {
+  return format === 'jsonl' ? jsonlRows(text, label) : jsonRows(text, label);
 }
 
 function jsonlRows(text: string, label: string): LocatedRow[] {
