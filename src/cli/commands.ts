@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AgoraError, ConfigError, MissingKeyError, Results, estimateRun, loadConfig, redact, repairDatasetJournal, runBenchmark, shortfallText, type RunEvent, type RunSummary } from '../core';
+import { AgoraError, ConfigError, MissingKeyError, Results, estimateRun, loadConfig, BENCHMARKS, gradeOutputs, redact, repairDatasetJournal, runBenchmark, runEvaluation, shortfallText, type BenchmarkName, type EvalScore, type RunEvent, type RunSummary } from '../core';
+import { defaultCacheDir } from '../core/util/paths';
 import { int, table, truncate, usd, duration } from './format';
 import { progressReporter } from './progress';
 
@@ -216,4 +217,101 @@ export async function repairCommand(id: string, opts: { results?: string; config
     await store.close();
   }
   return EXIT.ok;
+}
+
+export interface EvalFlags {
+  models?: string;
+  benchmarks?: string;
+  retryFailed?: boolean;
+  json?: boolean;
+}
+
+/** `agorabench eval`: every configured model on every configured benchmark (resumable), then the scores. */
+export async function evalCommand(configFile: string, flags: EvalFlags, io: Io): Promise<number> {
+  const config = loadConfig(configFile);
+  const benchmarks = list(flags.benchmarks);
+  const unknown = benchmarks?.filter((b) => !(BENCHMARKS as readonly string[]).includes(b));
+  if (unknown?.length) {
+    io.err.write(`error: unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.join(', ')}\n`);
+    return EXIT.usage;
+  }
+  const stop = new AbortController();
+  const abort = new AbortController();
+  const onSigint = () => (stop.signal.aborted ? abort.abort() : (io.err.write('\nstopping: no new requests; waiting for the ones in flight (Ctrl-C again to abort them)\n'), stop.abort()));
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    const summary = await runEvaluation(config, {
+      signal: abort.signal,
+      stopSignal: stop.signal,
+      only: { models: list(flags.models), benchmarks: benchmarks as BenchmarkName[] | undefined },
+      retryFailed: flags.retryFailed,
+      onEvent: flags.json ? jsonModeWarnings(io) : progressReporter(io.err),
+    });
+    if (flags.json) io.out.write(JSON.stringify(summary) + '\n');
+    else io.out.write(`${scoresText(summary.scores)}\n\n${summaryText(summary)}\n`);
+    if (summary.status === 'cancelled') return EXIT.interrupted;
+    return summary.status === 'completed' && !summary.datasets.some((d) => d.failed > 0) ? EXIT.ok : EXIT.failed;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+/** The scores as a table: model, role, benchmark, metric, score with its 95 % interval, items. */
+export function scoresText(scores: EvalScore[]): string {
+  const rows = scores.map((s) => [
+    s.model,
+    s.role ?? '',
+    s.benchmark,
+    s.metric,
+    s.score.toFixed(1),
+    s.ci95 ? `${s.ci95[0].toFixed(1)}–${s.ci95[1].toFixed(1)}` : '',
+    int(s.n),
+    s.missing ? int(s.missing) : '',
+  ]);
+  return table(['model', 'role', 'benchmark', 'metric', 'score', '95% CI', 'items', 'missing'], rows);
+}
+
+export interface GradeFlags {
+  json?: boolean;
+  dataDir?: string;
+  workers?: string;
+  allowNetwork?: boolean;
+}
+
+/** `agorabench grade <benchmark> <outputs.jsonl>`: the same graders, on outputs produced elsewhere. */
+export async function gradeCommand(benchmark: string, file: string, flags: GradeFlags, io: Io): Promise<number> {
+  if (!(BENCHMARKS as readonly string[]).includes(benchmark)) {
+    io.err.write(`error: unknown benchmark "${benchmark}"; known: ${BENCHMARKS.join(', ')}\n`);
+    return EXIT.usage;
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    io.err.write(`error: ${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})\n`);
+    return EXIT.usage;
+  }
+  const ctx = { ...dataContextFor(flags.dataDir) };
+  const { grades, score } = await gradeOutputs(benchmark as BenchmarkName, text, file, ctx, { workers: flags.workers ? Number(flags.workers) : undefined, allowNetwork: flags.allowNetwork });
+  if (flags.json) {
+    for (const g of grades) io.out.write(JSON.stringify(g) + '\n');
+    io.out.write(JSON.stringify({ summary: true, benchmark, metric: score.metric, score: score.score, ci95: score.ci95 ?? null, n: score.n, missing: score.missing, detail: score.detail }) + '\n');
+    return EXIT.ok;
+  }
+  const wrong = grades.filter((g) => g.correct === false).slice(0, 10);
+  for (const g of wrong) io.out.write(`${g.id}: wrong — ${truncate(g.reason, 140)}\n`);
+  if (wrong.length) io.out.write('\n');
+  io.out.write(`${benchmark}: ${score.metric} ${score.score.toFixed(2)}${score.ci95 ? ` (95% CI ${score.ci95[0].toFixed(2)}–${score.ci95[1].toFixed(2)})` : ''} over ${score.n} items, ${grades.length} outputs graded, ${score.missing} items without an output\n`);
+  return EXIT.ok;
+}
+
+/** The offline directory and cache, from --data-dir or the environment (AGORABENCH_DATA_DIR, AGORABENCH_CACHE_DIR, AGORABENCH_OFFLINE). */
+function dataContextFor(dataDir: string | undefined) {
+  return {
+    dataDir: dataDir ? path.resolve(dataDir) : process.env.AGORABENCH_DATA_DIR ? path.resolve(process.env.AGORABENCH_DATA_DIR) : undefined,
+    cacheDir: defaultCacheDir(),
+    offline: process.env.AGORABENCH_OFFLINE === '1',
+  };
 }

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { EXIT, estimateCommand, listCommand, repairCommand, reportError, runCommand, showCommand, type Io } from './commands';
+import { EXIT, estimateCommand, evalCommand, gradeCommand, listCommand, repairCommand, reportError, runCommand, showCommand, type Io } from './commands';
 
 const io: Io = { out: process.stdout, err: process.stderr };
 
@@ -37,6 +37,23 @@ function program(): Command {
     .option('--after <slot>', 'start after this slot (paging)')
     .option('--json', 'print one JSON object per instance')
     .action(async (id: string, opts) => exit(await showCommand(id, opts, io)));
+  p.command('eval')
+    .description('evaluate the configured models on the benchmarks (resumes an evaluation of the same run name)')
+    .argument('<config>', 'a *.agorabench.json file with "evaluations"')
+    .option('--models <ids>', 'only these models (comma-separated ids)')
+    .option('--benchmarks <names>', 'only these benchmarks: gsm8k, math, math-full, humaneval, mbpp, alpaca-eval, arena-hard')
+    .option('--retry-failed', 'give items that got no answer or verdict another round')
+    .option('--json', 'print the summary with the scores as JSON')
+    .action(async (config: string, flags) => exit(await evalCommand(config, flags, io)));
+  p.command('grade')
+    .description('grade outputs produced elsewhere with the same graders (one {"id"?, "question"?, "output"} per line)')
+    .argument('<benchmark>', 'gsm8k, math, math-full, humaneval, mbpp, alpaca-eval or arena-hard')
+    .argument('<outputs>', 'a JSONL file')
+    .option('--json', 'one JSON line per item, then a summary line')
+    .option('--data-dir <dir>', 'offline directory with the benchmark files (else AGORABENCH_DATA_DIR, the cache or a download)')
+    .option('--workers <n>', 'sandbox workers for code (default 2)')
+    .option('--allow-network', 'run code even where the sandbox cannot cut the network')
+    .action(async (benchmark: string, outputs: string, flags) => exit(await gradeCommand(benchmark, outputs, flags, io)));
   p.command('repair')
     .description("set a dataset journal's unreadable lines aside, keeping every readable one")
     .argument('<dataset>', 'dataset id (named in the error that asks for a repair)')

@@ -13,3 +13,9 @@ export { estimateRun, type RunEstimate, type DatasetEstimate } from './cost/esti
 export { PriceBook, PRICE_TABLE } from './cost/prices';
 export { envKeys, resolveKeys } from './run/keys';
 export { redact } from './util/redact';
+export { runEvaluation, answerStoreId, judgeStoreId, type EvalOptions, type EvalSummary } from './evaluation/runEvaluation';
+export { gradeOutputs, type ItemGrade } from './evaluation/grade';
+export { BENCHMARK_INFO } from './evaluation/benchmarks';
+export type { EvalScore } from './evaluation/scores';
+export type { EvaluationRow } from './store/indexStore';
+export { dataContext } from './run/prepare';

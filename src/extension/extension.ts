@@ -1,5 +1,6 @@
 // Composition root: build the services once, register each feature, own every disposable.
 import * as vscode from 'vscode';
+import { registerEvaluateCommand } from './eval/evaluateCommand';
 import { registerInstancesSerializer } from './instances/instancesSerializer';
 import { registerOpenInstances } from './instances/openInstancesCommand';
 import { registerRunCommand } from './run/runCommand';
@@ -10,6 +11,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const services = createServices(context);
   context.subscriptions.push(
     registerRunCommand(context, services),
+    registerEvaluateCommand(context, services),
     registerSetApiKey(context, services),
     registerOpenInstances(context, services),
     registerInstancesSerializer(context, services),

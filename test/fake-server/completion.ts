@@ -3,6 +3,7 @@
  * Completion, and each dialect renders it. Stop and max-token rules live here so both APIs agree.
  */
 import { analyzePrompt, contentRng, generateContent, malformedContent } from './content';
+import { tokenLogprobs, type FakeTokenLogprob } from './judge';
 import { Rng, hashString } from './rng';
 
 export interface ChatRequest {
@@ -12,6 +13,8 @@ export interface ChatRequest {
   messages: Array<{ role: string; text: string }>;
   stop: string[];
   maxTokens: number | undefined;
+  /** Set when logprobs were asked for (OpenAI `logprobs: true`): how many alternatives per token. */
+  topLogprobs?: number;
 }
 
 export interface Completion {
@@ -22,6 +25,8 @@ export interface Completion {
   stopSequence: string | null;
   inputTokens: number;
   outputTokens: number;
+  /** Per-token logprobs, when the request asked for them. */
+  logprobs?: FakeTokenLogprob[];
 }
 
 /** Content-level faults change the text but still answer 200. */
@@ -36,10 +41,11 @@ export function complete(req: ChatRequest, seed: number, fault?: ContentFault): 
   const lastUser = [...req.messages].reverse().find((m) => m.role === 'user')?.text ?? '';
   const whole = [req.system, ...req.messages.map((m) => m.text)].join('\n');
   const inputTokens = Math.max(1, countTokens(whole));
+  const info = analyzePrompt(whole, lastUser);
   const raw =
     fault === 'malformed'
       ? malformedContent(new Rng(hashString(whole, Math.floor(seed) ^ 0x5bd1e995)))
-      : generateContent(analyzePrompt(whole, lastUser), contentRng(seed, req.model, whole));
+      : generateContent(info, contentRng(seed, req.model, whole));
   const finished = applyStopAndLimit(raw, req.stop, req.maxTokens);
   if (fault === 'truncated') {
     // Cut the well-formed answer mid-way, as if the model ran out of tokens.
@@ -47,7 +53,8 @@ export function complete(req: ChatRequest, seed: number, fault?: ContentFault): 
     finished.finish = 'length';
     finished.stopSequence = null;
   }
-  return { ...finished, inputTokens, outputTokens: countTokens(finished.text) };
+  const logprobs = req.topLogprobs !== undefined ? { logprobs: tokenLogprobs(info.judge, finished.text, req.topLogprobs) } : {};
+  return { ...finished, inputTokens, outputTokens: countTokens(finished.text), ...logprobs };
 }
 
 /** Cuts at the earliest stop sequence (excluded from the text), then enforces the token limit. */

@@ -6,6 +6,7 @@
 import { codeAnswer, codeTask } from './gen-code';
 import { mathProblem, mathSolution } from './gen-math';
 import { proseAnswer, proseQuestion } from './gen-prose';
+import { detectJudge, judgeAnswer, type JudgeTask } from './judge';
 import { hashString, Rng } from './rng';
 import { CHATTER, GREETINGS } from './wordbank';
 
@@ -19,6 +20,10 @@ export interface PromptInfo {
   theme?: string;
   /** From a `start with "X"` / `starting with the word "X"` line, when present. */
   firstWord?: string;
+  /** The last user turn (benchmark questions are answered from it). */
+  prompt?: string;
+  /** Set when the prompt is one of the pairwise judge prompts: the answer is a verdict. */
+  judge?: JudgeTask;
 }
 
 /** The stop phrase the paper's prompts use; kept in raw output so clients' stop handling is exercised. */
@@ -34,12 +39,14 @@ export function analyzePrompt(wholePrompt: string, lastUserText: string): Prompt
       : tail.endsWith('Revised Question:')
         ? 'quality'
         : 'plain';
-  const info: PromptInfo = { domain, method };
+  const info: PromptInfo = { domain, method, prompt: lastUserText };
   const theme = lastMatch(wholePrompt, /(?:related to|about)\s+["“'](.+?)["”']/g);
   if (theme) info.theme = theme;
   // the instruction-following template asks: The INPUT begins with these words, or with words close to them: "<first_word>"
   const firstWord = lastMatch(wholePrompt, /(?:begin(?:s|ning)? with the words?|words close to them:) ["“']([^"”'\n]+)["”']/gi);
   if (firstWord) info.firstWord = firstWord;
+  const judge = detectJudge(wholePrompt);
+  if (judge) info.judge = judge;
   return info;
 }
 
@@ -56,6 +63,7 @@ export function contentRng(seed: number, model: string, wholePrompt: string): Rn
 
 /** The full raw completion (including the trailing [END] where the format has one). */
 export function generateContent(info: PromptInfo, rng: Rng): string {
+  if (info.judge) return judgeAnswer(info.judge, rng);
   const { instruction, answer } = makeItem(info, rng, info.method === 'quality');
   switch (info.method) {
     case 'instance':
@@ -65,8 +73,26 @@ export function generateContent(info: PromptInfo, rng: Rng): string {
     case 'quality':
       return `${instruction} Make sure the answer is complete and easy to verify.\nRevised Answer: ${answer}\n${END_MARK}`;
     case 'plain':
-      return proseAnswer(rng, info.theme, 2);
+      return benchmarkAnswer(info.prompt ?? '', rng) ?? proseAnswer(rng, info.theme, 2);
   }
+}
+
+/**
+ * Answers shaped like a model's on the evaluation benchmarks, so graders have something to read:
+ * math asks for \boxed{} (a number taken from the question: right now and then), code gets a
+ * function with the asked name, few-shot "Answer:" prompts end with "#### N".
+ */
+function benchmarkAnswer(prompt: string, rng: Rng): string | undefined {
+  const numbers = prompt.match(/-?\d+(?:\.\d+)?/g) ?? ['0'];
+  const guess = () => numbers[rng.int(0, numbers.length - 1)] ?? "0";
+  if (prompt.includes('\\boxed{ANSWER}')) return `Working through the problem step by step gives the result.\nThe final answer is $\\boxed{${guess()}}$.`;
+  const fn = /def\s+([A-Za-z_]\w*)\s*\(([^)]*)\)/.exec(prompt);
+  if (fn && /```python|def\s/.test(prompt)) {
+    const body = `def ${fn[1]}(${fn[2]}):\n    return None\n`;
+    return prompt.trimEnd().endsWith('```') ? `\`\`\`python\n${body}\`\`\`` : `    return None\n`;
+  }
+  if (/\nAnswer:\s*$/.test(prompt)) return ` Adding up what we know step by step.\n#### ${guess()}`;
+  return undefined;
 }
 
 function makeItem(info: PromptInfo, rng: Rng, improved: boolean): { instruction: string; answer: string } {

@@ -2,6 +2,7 @@
 import type { ChatRequest, Completion } from './completion';
 import { bearerKey, contentText, type Dialect, type ErrorKind } from './dialect';
 import { HttpError, isRecord, newId, nowSeconds } from './http';
+import type { FakeTokenLogprob } from './judge';
 
 const ERROR_TYPES: Record<ErrorKind, { type: string; code: string | null }> = {
   invalid_request: { type: 'invalid_request_error', code: null },
@@ -34,7 +35,8 @@ export const openaiDialect: Dialect = {
       if (m.role === 'system' || m.role === 'developer') system.push(text);
       else messages.push({ role: m.role, text });
     }
-    return { model: body.model, system: system.join('\n'), messages, stop: parseStop(body.stop), maxTokens: parseMax(body) };
+    const topLogprobs = parseLogprobs(body);
+    return { model: body.model, system: system.join('\n'), messages, stop: parseStop(body.stop), maxTokens: parseMax(body), ...(topLogprobs !== undefined ? { topLogprobs } : {}) };
   },
 
   render(req, out: Completion) {
@@ -47,7 +49,7 @@ export const openaiDialect: Dialect = {
         {
           index: 0,
           message: { role: 'assistant', content: out.text, refusal: null, annotations: [] },
-          logprobs: null,
+          logprobs: out.logprobs ? { content: out.logprobs.map(renderLogprob), refusal: null } : null,
           finish_reason: out.finish,
         },
       ],
@@ -76,6 +78,22 @@ function parseStop(stop: unknown): string[] {
   if (typeof stop === 'string') return [stop];
   if (Array.isArray(stop) && stop.length <= 4 && stop.every((s): s is string => typeof s === 'string')) return stop;
   throw new HttpError(400, "'stop' must be a string or an array of up to 4 strings");
+}
+
+/** `logprobs: true` (+ `top_logprobs` 0–20, which requires it) → the number of alternatives; undefined when not asked. */
+function parseLogprobs(body: Record<string, unknown>): number | undefined {
+  const top = body.top_logprobs;
+  if (top !== undefined && top !== null) {
+    if (typeof top !== 'number' || !Number.isInteger(top) || top < 0 || top > 20) throw new HttpError(400, "'top_logprobs' must be an integer between 0 and 20");
+    if (body.logprobs !== true) throw new HttpError(400, "'top_logprobs' requires 'logprobs' to be true");
+  }
+  if (body.logprobs !== undefined && body.logprobs !== null && typeof body.logprobs !== 'boolean') throw new HttpError(400, "'logprobs' must be a boolean");
+  return body.logprobs === true ? (typeof top === 'number' ? top : 0) : undefined;
+}
+
+function renderLogprob(t: FakeTokenLogprob): Record<string, unknown> {
+  const bytes = (token: string): number[] => [...Buffer.from(token, 'utf8')];
+  return { token: t.token, logprob: t.logprob, bytes: bytes(t.token), top_logprobs: t.top.map((a) => ({ token: a.token, logprob: a.logprob, bytes: bytes(a.token) })) };
 }
 
 function parseMax(body: Record<string, unknown>): number | undefined {

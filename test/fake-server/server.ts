@@ -9,6 +9,7 @@ import { deleteFile, fileObject, getFile, listFiles, sendFileContent, uploadFile
 import { handleGenerate } from './generate';
 import { HttpError, parseJson, readBody, sendJson } from './http';
 import { openaiDialect } from './openai';
+import { openaiCompletionsDialect } from './openaiCompletions';
 import type { FakeServerOptions, FakeServerStats } from './options';
 import { ServerState } from './state';
 
@@ -68,6 +69,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     }
 
     if (is('POST', /^\/v1\/chat\/completions$/)) return handleGenerate(state, openaiDialect, req, res);
+    if (is('POST', /^\/v1\/completions$/)) return handleGenerate(state, openaiCompletionsDialect, req, res);
     if (is('POST', /^\/v1\/messages$/)) return handleGenerate(state, anthropicDialect, req, res);
 
     const dialect = dialectFor(req);

@@ -33,6 +33,24 @@ CREATE TABLE IF NOT EXISTS datasets (
   updated_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS datasets_run ON datasets (run);
+CREATE TABLE IF NOT EXISTS evaluations (
+  run TEXT NOT NULL,
+  model TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  benchmark TEXT NOT NULL,
+  judge TEXT NOT NULL,
+  metric TEXT NOT NULL,
+  score REAL NOT NULL,
+  ci_low REAL,
+  ci_high REAL,
+  n INTEGER NOT NULL,
+  missing INTEGER NOT NULL,
+  detail TEXT NOT NULL,
+  prompt_format TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (run, model, benchmark)
+);
 `;
 
 export type RunStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
@@ -64,6 +82,29 @@ export interface DatasetRow {
   costUsd: number;
   /** Folder of the dataset store, relative to the results directory. */
   dir: string;
+  updatedAt: string;
+}
+
+/** One model's score on one benchmark, as the index keeps it for comparisons and PGR. */
+export interface EvaluationRow {
+  run: string;
+  /** The model's id in the config. */
+  model: string;
+  /** The model's name at its endpoint. */
+  modelName: string;
+  role: string;
+  benchmark: string;
+  /** Judge model ('' when the benchmark has no judge). */
+  judge: string;
+  metric: string;
+  /** In percent. */
+  score: number;
+  ciLow: number | null;
+  ciHigh: number | null;
+  n: number;
+  missing: number;
+  detail: Record<string, unknown>;
+  promptFormat: Record<string, unknown> | object;
   updatedAt: string;
 }
 
@@ -176,6 +217,47 @@ export class IndexStore {
         );
       }
     });
+  }
+
+  async upsertEvaluations(rows: EvaluationRow[]): Promise<void> {
+    if (!rows.length) return;
+    await this.update((db) => {
+      for (const r of rows) {
+        db.run(
+          `INSERT OR REPLACE INTO evaluations (run, model, model_name, role, benchmark, judge, metric, score, ci_low, ci_high, n, missing, detail, prompt_format, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [r.run, r.model, r.modelName, r.role, r.benchmark, r.judge, r.metric, r.score, r.ciLow, r.ciHigh, r.n, r.missing, JSON.stringify(r.detail), JSON.stringify(r.promptFormat), r.updatedAt],
+        );
+      }
+    });
+  }
+
+  async evaluations(run?: string): Promise<EvaluationRow[]> {
+    if (!fs.existsSync(this.file)) return [];
+    const db = await this.read();
+    try {
+      const sql = `SELECT run, model, model_name, role, benchmark, judge, metric, score, ci_low, ci_high, n, missing, detail, prompt_format, updated_at
+                   FROM evaluations ${run ? 'WHERE run = ?' : ''} ORDER BY run, model, benchmark`;
+      return select(db, sql, run ? [run] : []).map((r) => ({
+        run: String(r[0]),
+        model: String(r[1]),
+        modelName: String(r[2]),
+        role: String(r[3]),
+        benchmark: String(r[4]),
+        judge: String(r[5]),
+        metric: String(r[6]),
+        score: Number(r[7]),
+        ciLow: r[8] === null ? null : Number(r[8]),
+        ciHigh: r[9] === null ? null : Number(r[9]),
+        n: Number(r[10]),
+        missing: Number(r[11]),
+        detail: JSON.parse(String(r[12])) as Record<string, unknown>,
+        promptFormat: JSON.parse(String(r[13])) as Record<string, unknown>,
+        updatedAt: String(r[14]),
+      }));
+    } finally {
+      db.close();
+    }
   }
 
   async runs(): Promise<RunRow[]> {

@@ -1,0 +1,119 @@
+// What "Run Benchmark" and "Evaluate Models" share before any work starts: trust, which config,
+// its problems as diagnostics, every key the job needs, and one job per config and kind at a time.
+import * as vscode from 'vscode';
+import { ConfigError, MissingKeyError, errorMessage, loadConfig, resolveKeys, type EndpointConfig, type KeyResolver, type RunConfig, type RunEvent, type RunSummary } from '../../core';
+import { progressReporter } from './progressReporter';
+import { firstProblem } from '../config/configDiagnostics';
+import { resolveConfigFile } from '../config/configFiles';
+import type { Services } from '../services';
+import type { RunOutcome } from './runOutcome';
+
+export interface LaunchSpec {
+  /** What the job is, in messages ("running a benchmark", "evaluating models"). */
+  doing: string;
+  /** The quick pick's question when no config is given. */
+  question: string;
+  /** The endpoints whose keys must be there before the job starts. */
+  endpoints: (config: RunConfig) => EndpointConfig[];
+  /** Key of the job in the registry (one job per config and kind). */
+  registryKey: (config: RunConfig) => string;
+}
+
+/** The loaded config, ready to run; or the outcome that explains why not (already shown to the user). */
+export async function prepareLaunch(services: Services, arg: unknown, spec: LaunchSpec): Promise<{ config: RunConfig } | { outcome: RunOutcome }> {
+  if (!vscode.workspace.isTrusted) {
+    // Restricted Mode: a config could point requests (and keys) anywhere, so nothing runs
+    void vscode.window
+      .showErrorMessage(`AgoraBench: ${spec.doing} is disabled in Restricted Mode. Trust this workspace to run it.`, 'Manage Workspace Trust')
+      .then((choice) => choice && vscode.commands.executeCommand('workbench.trust.manage'));
+    return { outcome: { status: 'restricted' } };
+  }
+  const configFile = await resolveConfigFile(arg, spec.question);
+  if (!configFile) return { outcome: { status: 'no-config' } };
+  let config: RunConfig;
+  try {
+    config = loadConfig(configFile);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    services.diagnostics.publish(e);
+    services.log.error(e.message);
+    void vscode.window.showErrorMessage(`AgoraBench: invalid config ${firstProblem(e)}`);
+    return { outcome: { status: 'config-error', configFile, problems: e.problems } };
+  }
+  services.diagnostics.clear(configFile);
+  const missing = await firstMissingKey(services, spec.endpoints(config));
+  if (missing) return { outcome: reportMissingKey(services, config, missing) };
+  // no await between this check and the registration that follows: two quick launches cannot both pass it
+  if (services.runs.isRunning(spec.registryKey(config))) {
+    void vscode.window.showInformationMessage(`AgoraBench: "${config.name}" is already ${spec.doing === 'running a benchmark' ? 'running' : 'being evaluated'}.`);
+    return { outcome: { status: 'already-running', configFile: config.file } };
+  }
+  return { config };
+}
+
+/** Checks keys with the engine's own check before starting, so a missing one is reported before any store is touched. */
+async function firstMissingKey(services: Services, endpoints: EndpointConfig[]): Promise<MissingKeyError | undefined> {
+  try {
+    await resolveKeys(endpoints, services.keys.resolver);
+    return undefined;
+  } catch (e) {
+    if (e instanceof MissingKeyError) return e;
+    throw e;
+  }
+}
+
+export function reportMissingKey(services: Services, config: RunConfig, e: MissingKeyError): RunOutcome {
+  services.log.warn(`no API key for "${e.generator}" (${e.envVar})`);
+  void vscode.window.showErrorMessage(`AgoraBench: no API key for "${e.generator}" (${e.envVar}).`, 'Set API Key').then((choice) => {
+    if (choice) void vscode.commands.executeCommand('agorabench.setApiKey', { envVar: e.envVar, configFile: config.file });
+  });
+  return { status: 'missing-key', configFile: config.file, envVar: e.envVar, generator: e.generator };
+}
+
+/** What the engine needs from a launch: its stop signals, keys and an event sink. */
+export interface EngineOptions {
+  signal: AbortSignal;
+  stopSignal: AbortSignal;
+  resolveKey: KeyResolver;
+  onEvent: (e: RunEvent) => void;
+}
+
+/**
+ * Runs an engine job under a cancellable progress notification: Cancel stops new requests at
+ * once and aborts those in flight after a grace period; the engine keeps everything finished.
+ * Errors become an error notification and an outcome, never a second generic error.
+ */
+export async function runWithProgress<S extends RunSummary>(
+  services: Services,
+  config: RunConfig,
+  spec: LaunchSpec,
+  job: (o: EngineOptions) => Promise<S>,
+  onEvent?: (e: RunEvent) => void,
+): Promise<{ summary: S } | { outcome: RunOutcome }> {
+  const key = spec.registryKey(config);
+  const control = services.runs.start(key);
+  try {
+    const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `AgoraBench: ${config.name}`, cancellable: true }, (progress, token) => {
+      const sub = token.onCancellationRequested(() => control.cancel());
+      const report = progressReporter(progress, services.log);
+      return job({
+        signal: control.signal,
+        stopSignal: control.stopSignal,
+        resolveKey: services.keys.resolver,
+        onEvent: (e) => {
+          report(e);
+          onEvent?.(e);
+        },
+      }).finally(() => sub.dispose());
+    });
+    return { summary };
+  } catch (e) {
+    if (e instanceof MissingKeyError) return { outcome: reportMissingKey(services, config, e) };
+    const message = errorMessage(e);
+    services.log.error(`${spec.doing} "${config.name}" failed: ${message}`);
+    void vscode.window.showErrorMessage(`AgoraBench: ${spec.doing} "${config.name}" failed: ${message}`);
+    return { outcome: { status: 'error', configFile: config.file, message } };
+  } finally {
+    services.runs.finish(key, control);
+  }
+}
