@@ -4,6 +4,7 @@
  */
 import { analyzePrompt, contentRng, generateContent, malformedContent } from './content';
 import { tokenLogprobs, type FakeTokenLogprob } from './judge';
+import type { AnswerKeyEntry } from './options';
 import { Rng, hashString } from './rng';
 
 export interface ChatRequest {
@@ -37,7 +38,7 @@ export function countTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-export function complete(req: ChatRequest, seed: number, fault?: ContentFault): Completion {
+export function complete(req: ChatRequest, seed: number, fault?: ContentFault, answerKey: AnswerKeyEntry[] = []): Completion {
   const lastUser = [...req.messages].reverse().find((m) => m.role === 'user')?.text ?? '';
   const whole = [req.system, ...req.messages.map((m) => m.text)].join('\n');
   const inputTokens = Math.max(1, countTokens(whole));
@@ -45,7 +46,7 @@ export function complete(req: ChatRequest, seed: number, fault?: ContentFault): 
   const raw =
     fault === 'malformed'
       ? malformedContent(new Rng(hashString(whole, Math.floor(seed) ^ 0x5bd1e995)))
-      : generateContent(info, contentRng(seed, req.model, whole));
+      : ((info.judge ? undefined : keyedAnswer(answerKey, req.model, lastUser)) ?? generateContent(info, contentRng(seed, req.model, whole)));
   const finished = applyStopAndLimit(raw, req.stop, req.maxTokens);
   if (fault === 'truncated') {
     // Cut the well-formed answer mid-way, as if the model ran out of tokens.
@@ -55,6 +56,13 @@ export function complete(req: ChatRequest, seed: number, fault?: ContentFault): 
   }
   const logprobs = req.topLogprobs !== undefined ? { logprobs: tokenLogprobs(info.judge, finished.text, req.topLogprobs) } : {};
   return { ...finished, inputTokens, outputTokens: countTokens(finished.text), ...logprobs };
+}
+
+/** The test's chosen answer for this model to the benchmark question in the prompt, if it gave one. */
+function keyedAnswer(key: AnswerKeyEntry[], model: string, lastUser: string): string | undefined {
+  let best: AnswerKeyEntry | undefined;
+  for (const e of key) if (e.question && lastUser.includes(e.question) && (!best || e.question.length > best.question.length)) best = e;
+  return best?.answers[model];
 }
 
 /** Cuts at the earliest stop sequence (excluded from the text), then enforces the token limit. */

@@ -37,6 +37,18 @@ export interface FakeServerOptions {
    * overloaded gateway that declares no limit (default none).
    */
   concurrencyLimit?: number;
+  /**
+   * Benchmark answers chosen by the test: a prompt whose last user turn contains an entry's
+   * `question` is answered with `answers[model]` when the entry has one (the longest matching
+   * question wins), so the test knows each model's true score (default none).
+   */
+  answerKey?: AnswerKeyEntry[];
+}
+
+export interface AnswerKeyEntry {
+  question: string;
+  /** By model name: the text that model answers. */
+  answers: Record<string, string>;
 }
 
 export type ResolvedOptions = Required<Omit<FakeServerOptions, 'rpmLimit' | 'concurrencyLimit'>> & { rpmLimit: number | undefined; concurrencyLimit: number | undefined };
@@ -79,6 +91,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   requireKey: true,
   rejectKeys: [],
   concurrencyLimit: undefined,
+  answerKey: [],
 };
 
 export function emptyStats(): FakeServerStats {
@@ -124,6 +137,10 @@ export function validatePatch(raw: unknown): Partial<FakeServerOptions> {
       if (value === null || value === undefined) out.rpmLimit = undefined;
       else if (typeof value === 'number' && Number.isInteger(value) && value > 0) out.rpmLimit = value;
       else throw new Error('rpmLimit must be a positive integer or null');
+    } else if (key === 'answerKey') {
+      const ok = Array.isArray(value) && value.every((e) => typeof e === 'object' && e !== null && typeof (e as AnswerKeyEntry).question === 'string' && typeof (e as AnswerKeyEntry).answers === 'object');
+      if (!ok) throw new Error('answerKey must be an array of { question, answers: { model: text } }');
+      out.answerKey = value as AnswerKeyEntry[];
     } else if (key === 'seed') {
       if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error('seed must be a number');
       out.seed = value;

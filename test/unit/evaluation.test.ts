@@ -4,9 +4,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { loadBenchmark } from '../../src/core/evaluation/benchmarks';
 import { IndexStore } from '../../src/core/store/indexStore';
-import type { EvalSummary } from '../../src/core';
+import type { BenchmarkName, EvalSummary } from '../../src/core';
 import { startFakeServer, type FakeServer } from '../fake-server';
+import type { AnswerKeyEntry } from '../fake-server/options';
 import { cli, cliChild, collect } from './helpers/cli';
 import { SHARED_DATA, tempDir, writeConfig } from './helpers/fixtures';
 
@@ -26,6 +28,42 @@ function evalConfig(dir: string, name: string, server: FakeServer, extra: Record
   });
 }
 
+/** Items each fake model answers right (by index in the slice); every other item gets a wrong answer. */
+const RIGHT: Record<string, (i: number) => boolean> = { 'fake-student': (i) => i % 2 === 0, 'fake-base': (i) => i % 3 === 0 };
+
+/**
+ * What the fake models answer on the graded benchmarks: the gold answer or a wrong one, in the
+ * shape each prompt format invites (chat: a boxed answer or a whole function; completion: a
+ * continuation), so the scores the engine reports can be checked exactly.
+ */
+async function answerKey(): Promise<AnswerKeyEntry[]> {
+  const ctx = { dataDir: path.join(SHARED_DATA, 'benchmarks'), cacheDir: tempDir('eval-key-cache'), offline: true };
+  const key: AnswerKeyEntry[] = [];
+  const answers = (b: BenchmarkName, item: { question: string; reference: string }, model: string, right: boolean): string => {
+    const base = model === 'fake-base';
+    switch (b) {
+      case 'gsm8k':
+        return right ? ` Working it out, the answer is ${item.reference}.` : ' Working it out, the answer is 7654321.';
+      case 'math':
+        return right ? `So the final answer is $\\boxed{${item.reference}}$.` : 'So the final answer is $\\boxed{\\text{no idea}}$.';
+      case 'humaneval':
+        if (!right) return '```python\nimport sys\nsys.exit(3)\n```';
+        return base ? item.reference : `\`\`\`python\n${item.question}${item.reference}\n\`\`\``;
+      default: {
+        if (!right) return '```python\nimport sys\nsys.exit(3)\n```';
+        // MBPP's reference opens with a docstring quoting the tests; a continuation is just the code
+        return base ? item.reference.replace(/^\s*"""[\s\S]*?"""\s*/, '') : `\`\`\`python\n${item.reference}\n\`\`\``;
+      }
+    }
+  };
+  for (const b of ['gsm8k', 'math', 'humaneval', 'mbpp'] as BenchmarkName[]) {
+    (await loadBenchmark(b, ctx, SLICE)).forEach((item, i) => {
+      key.push({ question: item.question, answers: Object.fromEntries(Object.entries(RIGHT).map(([model, right]) => [model, answers(b, item, model, right(i))])) });
+    });
+  }
+  return key;
+}
+
 /** Scores by model and benchmark, rounded (the comparison is exact up to float formatting). */
 function byKey(s: EvalSummary): Map<string, string> {
   return new Map(s.scores.map((x) => [`${x.model}/${x.benchmark}`, `${x.score.toFixed(6)} ${x.n} ${x.missing} ${JSON.stringify(x.ci95?.map((v) => v.toFixed(6)))}`]));
@@ -36,7 +74,7 @@ describe('evaluation end to end (fake servers, real SDKs, real sandbox)', functi
   let server: FakeServer;
   const env = () => ({ AGORABENCH_OFFLINE: '1', AGORABENCH_CACHE_DIR: tempDir('eval-cache') });
   before(async () => {
-    server = await startFakeServer({ latencyMs: 2 });
+    server = await startFakeServer({ latencyMs: 2, answerKey: await answerKey() });
   });
   after(() => server.close());
 
@@ -56,7 +94,20 @@ describe('evaluation end to end (fake servers, real SDKs, real sandbox)', functi
       if (s.benchmark === 'alpaca-eval') assert.equal(s.metric, 'LC win rate');
       if (s.benchmark === 'arena-hard') assert.ok(s.ci95 && s.ci95[0] <= s.score && s.score <= s.ci95[1]);
       if (s.benchmark === 'humaneval' || s.benchmark === 'mbpp') assert.equal(s.metric, 'pass@1');
+      // on the graded benchmarks, exactly the items the fake model answered right count
+      if (['gsm8k', 'math', 'humaneval', 'mbpp'].includes(s.benchmark)) {
+        const right = RIGHT[s.model === 'base' ? 'fake-base' : 'fake-student'] as (i: number) => boolean;
+        const expected = (100 * Array.from({ length: SLICE }, (_, i) => i).filter(right).length) / SLICE;
+        assert.ok(Math.abs(s.score - expected) < 1e-9, `${s.model}/${s.benchmark}: ${s.score} ≠ ${expected}`);
+      }
     }
+    // each score names the items it was computed on: the same slice for both models, a different one per benchmark
+    const fingerprint = (s: EvalSummary['scores'][number]) => (s.detail.items as { count: number; sha256: string }).sha256;
+    for (const b of BENCHMARKS) {
+      const [a, c] = summary.scores.filter((s) => s.benchmark === b);
+      assert.ok(a && c && fingerprint(a) === fingerprint(c) && (a.detail.items as { count: number }).count === SLICE, b);
+    }
+    assert.equal(new Set(summary.scores.map(fingerprint)).size, BENCHMARKS.length);
     // the base model was asked through the completions API, with few-shot GSM8K prompts
     assert.equal(summary.scores.find((s) => s.model === 'base' && s.benchmark === 'gsm8k')?.promptFormat.shots, 4);
     // every item keeps its prompt, output, extracted answer and verdict: look at one of each kind

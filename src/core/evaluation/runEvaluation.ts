@@ -9,6 +9,7 @@ import { resolveKeys } from '../run/keys';
 import { cacheDirFor, dataContext } from '../run/prepare';
 import { poolFor } from '../run/runBenchmark';
 import { RunTracker } from '../run/tracker';
+import { sha256 } from '../util/rng';
 import type { DatasetPlan, RunOptions, RunSummary } from '../run/types';
 import { loadSeedsText } from '../seeds/loadSeeds';
 import { parseRows } from '../seeds/parse';
@@ -173,11 +174,18 @@ export async function runEvaluation(config: RunConfig, opts: EvalOptions = {}): 
       }
       // nothing answered yet (a run stopped before this benchmark): no score rather than a zero
       if (s.n === 0) continue;
+      // which items were asked, so two scores can be checked to come from the same benchmark slice
+      s.detail.items = { count: list.length, sha256: itemsFingerprint(list) };
       scores.push({ ...s, model: m.id, ...(m.role ? { role: m.role } : {}), promptFormat: format });
     }
   }
   await tracker.index.upsertEvaluations(scores.map((s) => evaluationRow(config, s, config.evaluations.find((m) => m.id === s.model)?.model ?? s.model)));
   return tracker.finish({ scores });
+}
+
+/** sha256 over the items' ids, questions and references: changes if the source or the slice does. */
+function itemsFingerprint(items: BenchmarkItem[]): string {
+  return sha256(items.map((i) => `${i.id}\u0000${i.question}\u0000${i.reference}`).join('\u0001'));
 }
 
 function evaluationRow(config: RunConfig, s: EvalScore, modelName: string): EvaluationRow {
