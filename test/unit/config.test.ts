@@ -479,3 +479,18 @@ describe('config: parseConfig / loadConfig', () => {
     });
   });
 });
+
+describe('config: the shipped examples', () => {
+  // the README points users at these; a schema or loader change must keep them loading
+  for (const name of fs.readdirSync(path.join(REPO_ROOT, 'examples')).filter((f) => f.endsWith('.agorabench.json'))) {
+    it(`${name} loads without problems`, () => {
+      const config = loadConfig(path.join(REPO_ROOT, 'examples', name));
+      assert.ok(config.generators.length + config.evaluations.length > 0);
+    });
+  }
+  it('the README evaluation example declares a student, a base model on completion prompts and a reference', () => {
+    const c = loadConfig(path.join(REPO_ROOT, 'examples', 'evaluate.agorabench.json'));
+    assert.deepEqual(c.evaluations.map((m) => [m.role, m.prompt.format]), [['student', 'chat'], ['base', 'completion'], ['reference', 'chat']]);
+    assert.equal(c.evaluation.benchmarks.length, 6);
+  });
+});
