@@ -24,36 +24,46 @@ const list = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boole
 
 export async function runCommand(configFile: string, flags: RunFlags, io: Io): Promise<number> {
   const config = loadConfig(configFile);
-  const stop = new AbortController();
-  const abort = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts++;
-    if (interrupts === 1) {
-      io.err.write('\nstopping: no new requests; waiting for the ones in flight (Ctrl-C again to abort them)\n');
-      stop.abort();
-    } else abort.abort();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  try {
-    const summary = await runBenchmark(config, {
-      signal: abort.signal,
-      stopSignal: stop.signal,
+  const summary = await interruptible(io, (signals) =>
+    runBenchmark(config, {
+      ...signals,
       only: { generators: list(flags.generators), settings: list(flags.settings) },
       retryFailed: flags.retryFailed,
       // --json keeps stdout for the summary; warnings and errors still reach stderr
       onEvent: flags.json ? jsonModeWarnings(io) : progressReporter(io.err),
-    });
-    if (flags.json) io.out.write(JSON.stringify(summary) + '\n');
-    else io.out.write(summaryText(summary) + '\n');
-    if (summary.status === 'cancelled') return EXIT.interrupted;
-    // every slot decided is not success: slots that used up their attempts make it a run with failures
-    return summary.status === 'completed' && !summary.datasets.some((d) => d.failed > 0) ? EXIT.ok : EXIT.failed;
+    }),
+  );
+  if (flags.json) io.out.write(JSON.stringify(summary) + '\n');
+  else io.out.write(summaryText(summary) + '\n');
+  return runExitCode(summary);
+}
+
+/**
+ * Runs a job with Ctrl-C (or SIGTERM) wired to its two stops: the first stops new requests and
+ * waits for those in flight (`stopSignal`), the second aborts them (`signal`).
+ */
+async function interruptible<T>(io: Io, job: (signals: { signal: AbortSignal; stopSignal: AbortSignal }) => Promise<T>): Promise<T> {
+  const stop = new AbortController();
+  const abort = new AbortController();
+  const onSignal = () => {
+    if (stop.signal.aborted) return abort.abort();
+    io.err.write('\nstopping: no new requests; waiting for the ones in flight (Ctrl-C again to abort them)\n');
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await job({ signal: abort.signal, stopSignal: stop.signal });
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
+}
+
+/** 130 when stopped; 1 when any slot used up its attempts or a dataset stopped (every slot decided is not success); else 0. */
+function runExitCode(summary: RunSummary): number {
+  if (summary.status === 'cancelled') return EXIT.interrupted;
+  return summary.status === 'completed' && !summary.datasets.some((d) => d.failed > 0) ? EXIT.ok : EXIT.failed;
 }
 
 /** With --json, what a person must still see goes to stderr: seed shortfalls, warnings and errors. */
@@ -235,27 +245,17 @@ export async function evalCommand(configFile: string, flags: EvalFlags, io: Io):
     io.err.write(`error: unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.join(', ')}\n`);
     return EXIT.usage;
   }
-  const stop = new AbortController();
-  const abort = new AbortController();
-  const onSigint = () => (stop.signal.aborted ? abort.abort() : (io.err.write('\nstopping: no new requests; waiting for the ones in flight (Ctrl-C again to abort them)\n'), stop.abort()));
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  try {
-    const summary = await runEvaluation(config, {
-      signal: abort.signal,
-      stopSignal: stop.signal,
+  const summary = await interruptible(io, (signals) =>
+    runEvaluation(config, {
+      ...signals,
       only: { models: list(flags.models), benchmarks: benchmarks as BenchmarkName[] | undefined },
       retryFailed: flags.retryFailed,
       onEvent: flags.json ? jsonModeWarnings(io) : progressReporter(io.err),
-    });
-    if (flags.json) io.out.write(JSON.stringify(summary) + '\n');
-    else io.out.write(`${scoresText(summary.scores)}\n\n${summaryText(summary)}\n`);
-    if (summary.status === 'cancelled') return EXIT.interrupted;
-    return summary.status === 'completed' && !summary.datasets.some((d) => d.failed > 0) ? EXIT.ok : EXIT.failed;
-  } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-  }
+    }),
+  );
+  if (flags.json) io.out.write(JSON.stringify(summary) + '\n');
+  else io.out.write(`${scoresText(summary.scores)}\n\n${summaryText(summary)}\n`);
+  return runExitCode(summary);
 }
 
 /** The scores as a table: model, role, benchmark, metric, score with its 95 % interval, items. */
