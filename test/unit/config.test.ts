@@ -263,6 +263,38 @@ describe('config: parseConfig / loadConfig', () => {
       assert.match(anthropicBase.message, /\/evaluations\/0\/prompt\/format: Anthropic models take chat prompts only/);
     });
 
+    it('students and training: trainedOn places a student, the launchers get their defaults, paths resolve from the file', () => {
+      const cfg = parseConfig(
+        file,
+        JSON.stringify({
+          name: 'tr',
+          evaluations: [{ id: 's1', provider: 'openai-compatible', model: 'student-1', baseURL: 'http://gpu:8000/v1', trainedOn: { generator: 'gpt-4o', setting: 'instance_generation.math' } }],
+          training: { launcher: { type: 'command', command: 'bash train.sh {data} {output}', cwd: 'jobs', endpoint: 'http://gpu:9000/v1' } },
+        }),
+      );
+      assert.deepEqual([cfg.evaluations[0]?.role, cfg.evaluations[0]?.trainedOn], ['student', { generator: 'gpt-4o', setting: 'instance_generation.math' }]);
+      assert.deepEqual(cfg.training, {
+        format: 'chat',
+        systemPrompt: 'You are a helpful AI assistant.',
+        concurrency: 2,
+        pollSeconds: 10,
+        launcher: { type: 'command', command: 'bash train.sh {data} {output}', cwd: path.join(dir, 'jobs'), model: undefined, endpoint: 'http://gpu:9000/v1', costPerHourUsd: undefined },
+      });
+      const openai = parseConfig(file, JSON.stringify({ name: 'tr', evaluations: [{ provider: 'openai', model: 'gpt-4o-mini' }], training: { launcher: { type: 'openai', model: 'gpt-4o-mini-2024-07-18' } } }));
+      assert.equal(openai.training.launcher?.type === 'openai' && openai.training.launcher.apiKeyEnv, 'OPENAI_API_KEY');
+      const notStudent = configError(file, JSON.stringify({ name: 'tr', evaluations: [{ role: 'base', provider: 'openai', model: 'm', trainedOn: { generator: 'g', setting: 'instance_generation.math' } }] }));
+      assert.match(only(notStudent).message, /only a student is trained on a dataset/);
+      assert.equal(only(notStudent).pointer, '/evaluations/0/trainedOn');
+      const badSetting = configError(file, JSON.stringify({ name: 'tr', evaluations: [{ provider: 'openai', model: 'm', trainedOn: { generator: 'g', setting: 'math' } }] }));
+      assert.match(only(badSetting).pointer, /\/evaluations\/0\/trainedOn\/setting/);
+    });
+
+    it('a generator does not accept the keys of other sections', () => {
+      const e = configError(file, JSON.stringify({ name: 'g', generators: [{ provider: 'openai', model: 'm', evaluation: {} }], settings: [{ setting: 'instance_generation.math', seeds: 'seeds.json' }] }));
+      assert.match(only(e).message, /evaluation/);
+      assert.equal(only(e).pointer, '/generators/0/evaluation');
+    });
+
     it('a wrong enum value lists the allowed values', () => {
       const text = `{
   "name": "x",

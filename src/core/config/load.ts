@@ -8,7 +8,8 @@ import { parseLocated, type LocatedJson } from '../util/jsonLocate';
 import { DEFAULT_GENERATION, DEFAULT_KEY_ENV, DEFAULT_LIMITS, DEFAULT_SYSTEM_PROMPT, PAPER_SAMPLING, defaultPlaceholders, defaultTemplateName } from './defaults';
 import { DEFAULT_FIRST_WORDS, DEFAULT_THEMES } from '../generation/themes';
 import type { ValidationProfile } from '../generation/validate';
-import type { BenchmarkName, EndpointConfig, EvalModelConfig, EvaluationConfig, GeneratorConfig, PriceOverride, Provider, RunConfig, SeedSource, SettingConfig } from './types';
+import { STUDENT_SYSTEM_PROMPT } from '../generation/chatFormat';
+import type { BenchmarkName, EndpointConfig, EvalModelConfig, EvaluationConfig, GeneratorConfig, PriceOverride, Provider, RunConfig, SeedSource, SettingConfig, TrainingConfig, TrainingLauncherConfig } from './types';
 
 let validator: ValidateFunction | undefined;
 
@@ -48,7 +49,7 @@ export function parseConfig(file: string, text: string): RunConfig {
   return cfg;
 }
 
-interface RawEndpoint {
+export interface RawEndpoint {
   id?: string;
   provider: Provider;
   model: string;
@@ -63,9 +64,19 @@ interface RawGenerator extends RawEndpoint {
   batchMaxItems?: number;
   batchPollSeconds?: number;
 }
-interface RawEvalModel extends RawEndpoint {
+export interface RawEvalModel extends RawEndpoint {
   role?: string;
   prompt?: { format?: 'chat' | 'completion'; system?: string; shots?: number };
+  trainedOn?: { generator: string; setting: SettingKey };
+}
+interface RawTraining {
+  format?: TrainingConfig['format'];
+  systemPrompt?: string;
+  concurrency?: number;
+  pollSeconds?: number;
+  launcher?:
+    | { type: 'openai'; model: string; hyperparameters?: Record<string, number>; suffix?: string; seed?: number; baseURL?: string; apiKeyEnv?: string }
+    | { type: 'command'; command: string; cwd?: string; model?: string; endpoint?: string; costPerHourUsd?: number };
 }
 interface RawEvaluation {
   benchmarks?: BenchmarkName[];
@@ -95,6 +106,7 @@ interface RawConfig {
   settings?: RawSetting[];
   evaluations?: RawEvalModel[];
   evaluation?: RawEvaluation;
+  training?: RawTraining;
   generation?: Partial<typeof DEFAULT_GENERATION> & { systemPrompt?: string; /** deprecated: extra attempts after the first */ maxRetries?: number };
   prices?: Record<string, PriceOverride>;
 }
@@ -127,7 +139,8 @@ function resolve(file: string, raw: RawConfig, at: (pointer: string, message: st
     evalIds.add(e.id);
     const format = m.prompt?.format ?? 'chat';
     if (format === 'completion' && m.provider === 'anthropic') at(`/evaluations/${i}/prompt/format`, 'Anthropic models take chat prompts only');
-    return { ...e, role: m.role, prompt: { format, system: m.prompt?.system, shots: m.prompt?.shots }, samplingOverride: { ...m.sampling } };
+    if (m.trainedOn && m.role !== undefined && m.role !== 'student') at(`/evaluations/${i}/trainedOn`, `only a student is trained on a dataset (this model's role is "${m.role}")`);
+    return { ...e, role: m.trainedOn ? 'student' : m.role, prompt: { format, system: m.prompt?.system, shots: m.prompt?.shots }, samplingOverride: { ...m.sampling }, ...(m.trainedOn ? { trainedOn: { ...m.trainedOn } } : {}) };
   });
   const ev = raw.evaluation ?? {};
   const judge = resolveEndpoint(ev.judge ?? DEFAULT_JUDGE, '/evaluation/judge', GREEDY_SAMPLING, at);
@@ -139,6 +152,7 @@ function resolve(file: string, raw: RawConfig, at: (pointer: string, message: st
     maxAttempts: ev.maxAttempts ?? 3,
     sandbox: { workers: ev.sandbox?.workers ?? 2, timeoutMs: ev.sandbox?.timeoutMs ?? 10_000, memoryMb: ev.sandbox?.memoryMb ?? 1024, allowNetwork: ev.sandbox?.allowNetwork ?? false },
   };
+  const training = resolveTraining(raw.training ?? {}, dir);
   const seen = new Set<string>();
   const settings = (raw.settings ?? []).map((s, i): SettingConfig => {
     if (seen.has(s.setting)) at(`/settings/${i}/setting`, `setting "${s.setting}" is listed twice`);
@@ -183,7 +197,30 @@ function resolve(file: string, raw: RawConfig, at: (pointer: string, message: st
     prices: raw.prices ?? {},
     evaluations,
     evaluation,
+    training,
   };
+}
+
+function resolveTraining(t: RawTraining, dir: string): TrainingConfig {
+  const l = t.launcher;
+  const launcher: TrainingLauncherConfig | undefined =
+    l?.type === 'openai'
+      ? { type: 'openai', model: l.model, hyperparameters: { ...l.hyperparameters }, suffix: l.suffix, seed: l.seed, baseURL: l.baseURL, apiKeyEnv: l.apiKeyEnv ?? 'OPENAI_API_KEY' }
+      : l?.type === 'command'
+        ? { type: 'command', command: l.command, cwd: path.resolve(dir, l.cwd ?? '.'), model: l.model, endpoint: l.endpoint, costPerHourUsd: l.costPerHourUsd }
+        : undefined;
+  return { format: t.format ?? 'chat', systemPrompt: t.systemPrompt ?? STUDENT_SYSTEM_PROMPT, concurrency: t.concurrency ?? 2, pollSeconds: t.pollSeconds ?? 10, launcher };
+}
+
+/**
+ * A model to evaluate built outside a config file (a student found on disk), with the defaults a
+ * config's "evaluations" entry would get; a bad field throws a ConfigError naming `where`.
+ */
+export function evalModelFrom(raw: RawEvalModel, where: string): EvalModelConfig {
+  const problems: ConfigProblem[] = [];
+  const e = resolveEndpoint(raw, '', GREEDY_SAMPLING, (pointer, message) => problems.push({ line: 1, column: 1, pointer, message }));
+  if (problems.length) throw new ConfigError(where, problems);
+  return { ...e, role: raw.role, prompt: { format: raw.prompt?.format ?? 'chat', system: raw.prompt?.system, shots: raw.prompt?.shots }, samplingOverride: { ...raw.sampling }, ...(raw.trainedOn ? { trainedOn: { ...raw.trainedOn } } : {}) };
 }
 
 /** Greedy decoding, the default for evaluation (benchmarks set their own lengths and stops). */

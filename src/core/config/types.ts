@@ -52,6 +52,40 @@ export interface EvalModelConfig extends EndpointConfig {
   prompt: PromptFormat;
   /** Sampling as configured; benchmark defaults (greedy, per-benchmark length and stops) fill the rest. */
   samplingOverride: Partial<Sampling>;
+  /** A student: the dataset (generator id × setting) it was trained on; evaluated on that domain's benchmarks. */
+  trainedOn?: { generator: string; setting: SettingKey };
+}
+
+/** Where students are trained: the OpenAI fine-tuning API, or any shell line run as a tracked process. */
+export type TrainingLauncherConfig =
+  | {
+      type: 'openai';
+      /** The model to fine-tune. */
+      model: string;
+      hyperparameters: { n_epochs?: number; batch_size?: number; learning_rate_multiplier?: number };
+      suffix: string | undefined;
+      seed: number | undefined;
+      baseURL: string | undefined;
+      apiKeyEnv: string;
+    }
+  | {
+      type: 'command';
+      /** Shell line with {data}, {output}, {name}, {manifest}. */
+      command: string;
+      cwd: string;
+      /** The student's model name at its endpoint ({name} replaced). */
+      model: string | undefined;
+      /** OpenAI-compatible base URL the student will be served at ({name} replaced). */
+      endpoint: string | undefined;
+      costPerHourUsd: number | undefined;
+    };
+
+export interface TrainingConfig {
+  format: 'chat' | 'alpaca' | 'llama3';
+  systemPrompt: string;
+  concurrency: number;
+  pollSeconds: number;
+  launcher: TrainingLauncherConfig | undefined;
 }
 
 export interface EvaluationConfig {
@@ -140,4 +174,5 @@ export interface RunConfig {
   /** Models to evaluate on the benchmarks (`agorabench eval`). */
   evaluations: EvalModelConfig[];
   evaluation: EvaluationConfig;
+  training: TrainingConfig;
 }
