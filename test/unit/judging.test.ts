@@ -19,7 +19,7 @@ import {
 } from '../../src/core/evaluation/judging/alpacaEval';
 import { arenaJudgeMessages, arenaScore, parseArenaVerdict, type ArenaGame, type ArenaVerdict } from '../../src/core/evaluation/judging/arenaHard';
 import { fromOpenAICompletion } from '../../src/core/providers/openai';
-import { bradleyTerryTwoPlayers, fitLogistic, percentile, sem, sigmoid } from '../../src/core/evaluation/judging/stats';
+import { bradleyTerryTwoPlayers, fitLogistic, percentile, sem, sigmoid } from '../../src/core/util/stats';
 import { rngFor, type Rng } from '../../src/core/util/rng';
 import { startFakeServer, type FakeServer } from '../fake-server';
 import { SHARED_DATA } from './helpers/fixtures';

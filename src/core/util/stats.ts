@@ -4,7 +4,7 @@
  * bootstrap and numpy-style percentiles. Hand-written because the models have 1–3 parameters:
  * Newton's method on a 3×3 system is a few lines, no library in the project fits a logistic GLM.
  */
-import type { Rng } from '../../util/rng';
+import type { Rng } from './rng';
 
 export function sigmoid(z: number): number {
   return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));

@@ -10,7 +10,7 @@
  */
 import { DataError } from '../../errors';
 import { rngFor } from '../../util/rng';
-import { fitLogistic, mean, sampleStd, sem, sigmoid } from './stats';
+import { fitLogistic, mean, sampleStd, sem, sigmoid } from '../../util/stats';
 
 /** A judge request: the system prompt and the one user turn. */
 export interface JudgeMessages {

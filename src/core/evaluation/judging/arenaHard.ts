@@ -8,7 +8,7 @@
  */
 import { rngFor } from '../../util/rng';
 import type { JudgeMessages } from './alpacaEval';
-import { bootstrap, bradleyTerryTwoPlayers, percentile } from './stats';
+import { bootstrap, bradleyTerryTwoPlayers, percentile } from '../../util/stats';
 
 export type { JudgeMessages } from './alpacaEval';
 
