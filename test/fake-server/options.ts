@@ -43,6 +43,16 @@ export interface FakeServerOptions {
    * question wins), so the test knows each model's true score (default none).
    */
   answerKey?: AnswerKeyEntry[];
+  /**
+   * How long a fine-tuning job takes from creation to its end (validating_files → queued → running →
+   * succeeded), in ms (default 300).
+   */
+  fineTuneMs?: number;
+  /**
+   * Fine-tuning jobs created while this is set fail mid-training with an error object (a string is
+   * the error's message) (default false).
+   */
+  fineTuneFail?: boolean | string;
 }
 
 export interface AnswerKeyEntry {
@@ -64,6 +74,8 @@ export interface FakeServerStats {
   faults: Record<string, number>;
   /** Batches submitted per API. */
   batches: { openai: number; anthropic: number };
+  /** OpenAI fine-tuning jobs created and cancelled. */
+  fineTuning: { jobs: number; cancelled: number };
   /** Peak number of chat/messages requests in flight at once. */
   maxConcurrent: number;
   /** Requests refused with 429 because more than `concurrencyLimit` were in flight. */
@@ -92,6 +104,8 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   rejectKeys: [],
   concurrencyLimit: undefined,
   answerKey: [],
+  fineTuneMs: 300,
+  fineTuneFail: false,
 };
 
 export function emptyStats(): FakeServerStats {
@@ -101,11 +115,12 @@ export function emptyStats(): FakeServerStats {
     usage: { inputTokens: 0, outputTokens: 0 },
     faults: {},
     batches: { openai: 0, anthropic: 0 },
+    fineTuning: { jobs: 0, cancelled: 0 },
     maxConcurrent: 0,
   };
 }
 
-const NON_NEGATIVE = ['port', 'latencyMs', 'latencyJitterMs', 'timeoutHangMs', 'retryAfterMs', 'batchDelayMs'] as const;
+const NON_NEGATIVE = ['port', 'latencyMs', 'latencyJitterMs', 'timeoutHangMs', 'retryAfterMs', 'batchDelayMs', 'fineTuneMs'] as const;
 const RATES = ['faultRate', 'batchFailRate'] as const;
 
 /**
@@ -144,6 +159,9 @@ export function validatePatch(raw: unknown): Partial<FakeServerOptions> {
     } else if (key === 'seed') {
       if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error('seed must be a number');
       out.seed = value;
+    } else if (key === 'fineTuneFail') {
+      if (typeof value !== 'boolean' && (typeof value !== 'string' || !value)) throw new Error('fineTuneFail must be a boolean or a non-empty error message');
+      out.fineTuneFail = value;
     } else if (key === 'requireKey') {
       if (typeof value !== 'boolean') throw new Error('requireKey must be a boolean');
       out.requireKey = value;

@@ -6,6 +6,7 @@ import { AnthropicBatches } from './batches-anthropic';
 import { OpenAIBatches } from './batches-openai';
 import type { Dialect } from './dialect';
 import { deleteFile, fileObject, getFile, listFiles, sendFileContent, uploadFile } from './files';
+import { FineTuningJobs } from './fineTuning';
 import { handleGenerate } from './generate';
 import { HttpError, parseJson, readBody, sendJson } from './http';
 import { openaiDialect } from './openai';
@@ -24,7 +25,7 @@ export interface FakeServer {
   stats(): FakeServerStats;
   /** Change options at runtime (`port` is ignored once started). */
   configure(patch: Partial<FakeServerOptions>): void;
-  /** Zero the stats (and the RPM window); files and batches are kept. */
+  /** Zero the stats (and the RPM window); files, batches and fine-tuning jobs are kept. */
   reset(): void;
   /** Closes the server and drops any open or hanging sockets at once. */
   close(): Promise<void>;
@@ -36,6 +37,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
   const state = new ServerState(opts);
   const openaiBatches = new OpenAIBatches(state);
   const anthropicBatches = new AnthropicBatches(state);
+  const fineTuning = new FineTuningJobs(state);
 
   const server = createServer((req, res) => {
     const dialect = dialectFor(req);
@@ -74,6 +76,9 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
 
     const dialect = dialectFor(req);
     if (state.options.requireKey && !dialect.hasKey(req.headers)) throw new HttpError(401, 'missing API key');
+    const sent = dialect.keyOf(req.headers);
+    // as on chat requests: a refused key is quoted back, as real APIs do, and clients must not echo it
+    if (sent && state.options.rejectKeys.includes(sent)) throw new HttpError(401, `Incorrect API key provided: ${sent}. You can find your API key in your account settings.`);
 
     if (is('GET', /^\/v1\/models$/)) return sendModels(dialect, res);
     // OpenAI files and batches.
@@ -86,6 +91,12 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     if (is('GET', /^\/v1\/batches$/)) return openaiBatches.list(url.searchParams, res);
     if ((m = is('GET', /^\/v1\/batches\/([^/]+)$/))) return openaiBatches.retrieve(m[1] ?? '', res);
     if ((m = is('POST', /^\/v1\/batches\/([^/]+)\/cancel$/))) return openaiBatches.cancel(m[1] ?? '', res);
+    // OpenAI fine-tuning jobs (training files come through the Files API above, purpose 'fine-tune').
+    if (is('POST', /^\/v1\/fine_tuning\/jobs$/)) return fineTuning.create(parseJson(await readBody(req)), res);
+    if (is('GET', /^\/v1\/fine_tuning\/jobs$/)) return fineTuning.list(url.searchParams, res);
+    if ((m = is('GET', /^\/v1\/fine_tuning\/jobs\/([^/]+)$/))) return fineTuning.retrieve(m[1] ?? '', res);
+    if ((m = is('GET', /^\/v1\/fine_tuning\/jobs\/([^/]+)\/events$/))) return fineTuning.events(m[1] ?? '', url.searchParams, res);
+    if ((m = is('POST', /^\/v1\/fine_tuning\/jobs\/([^/]+)\/cancel$/))) return fineTuning.cancel(m[1] ?? '', res);
     // Anthropic message batches.
     if (is('POST', /^\/v1\/messages\/batches$/)) return anthropicBatches.create(parseJson(await readBody(req)), req.headers, res);
     if (is('GET', /^\/v1\/messages\/batches$/)) return anthropicBatches.list(url.searchParams, req.headers, res);

@@ -7,6 +7,11 @@ export interface Price {
   output: number;
   /** Fraction taken off for batch requests (OpenAI Batch and Anthropic Message Batches: 0.5). */
   batchDiscount: number;
+  /**
+   * USD per 1M training tokens of a fine-tuning job (trained tokens = the file's tokens × epochs),
+   * where the provider publishes one.
+   */
+  training?: number;
   /** Where the figure comes from. */
   source: string;
 }
@@ -14,14 +19,15 @@ export interface Price {
 /**
  * List prices of the paper's generators (USD per 1M tokens, as published by each provider;
  * Llama models at Together AI's serverless prices). Matched by longest model-name prefix;
- * a config's `prices` overrides any entry.
+ * a config's `prices` overrides any entry. `training`: OpenAI's fine-tuning price per 1M trained
+ * tokens (platform.openai.com/docs/pricing, "Fine-tuning" table).
  */
 export const PRICE_TABLE: Record<string, Price> = {
-  'gpt-4o-mini': { input: 0.15, output: 0.6, batchDiscount: 0.5, source: 'OpenAI list price' },
-  'gpt-4o': { input: 2.5, output: 10, batchDiscount: 0.5, source: 'OpenAI list price (gpt-4o-2024-08-06)' },
-  'gpt-4.1-nano': { input: 0.1, output: 0.4, batchDiscount: 0.5, source: 'OpenAI list price' },
-  'gpt-4.1-mini': { input: 0.4, output: 1.6, batchDiscount: 0.5, source: 'OpenAI list price' },
-  'gpt-4.1': { input: 2, output: 8, batchDiscount: 0.5, source: 'OpenAI list price' },
+  'gpt-4o-mini': { input: 0.15, output: 0.6, batchDiscount: 0.5, training: 3, source: 'OpenAI list price' },
+  'gpt-4o': { input: 2.5, output: 10, batchDiscount: 0.5, training: 25, source: 'OpenAI list price (gpt-4o-2024-08-06)' },
+  'gpt-4.1-nano': { input: 0.1, output: 0.4, batchDiscount: 0.5, training: 1.5, source: 'OpenAI list price' },
+  'gpt-4.1-mini': { input: 0.4, output: 1.6, batchDiscount: 0.5, training: 5, source: 'OpenAI list price' },
+  'gpt-4.1': { input: 2, output: 8, batchDiscount: 0.5, training: 25, source: 'OpenAI list price' },
   'claude-3-5-sonnet': { input: 3, output: 15, batchDiscount: 0.5, source: 'Anthropic list price' },
   'claude-3-5-haiku': { input: 0.8, output: 4, batchDiscount: 0.5, source: 'Anthropic list price' },
   'claude-3-haiku': { input: 0.25, output: 1.25, batchDiscount: 0.5, source: 'Anthropic list price' },
