@@ -20,7 +20,7 @@ export interface RunFlags {
   json?: boolean;
 }
 
-const list = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+export const list = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
 
 export async function runCommand(configFile: string, flags: RunFlags, io: Io): Promise<number> {
   const config = loadConfig(configFile);
@@ -42,7 +42,7 @@ export async function runCommand(configFile: string, flags: RunFlags, io: Io): P
  * Runs a job with Ctrl-C (or SIGTERM) wired to its two stops: the first stops new requests and
  * waits for those in flight (`stopSignal`), the second aborts them (`signal`).
  */
-async function interruptible<T>(io: Io, job: (signals: { signal: AbortSignal; stopSignal: AbortSignal }) => Promise<T>): Promise<T> {
+export async function interruptible<T>(io: Io, job: (signals: { signal: AbortSignal; stopSignal: AbortSignal }) => Promise<T>): Promise<T> {
   const stop = new AbortController();
   const abort = new AbortController();
   const onSignal = () => {
@@ -61,7 +61,7 @@ async function interruptible<T>(io: Io, job: (signals: { signal: AbortSignal; st
 }
 
 /** 130 when stopped; 1 when any slot used up its attempts or a dataset stopped (every slot decided is not success); else 0. */
-function runExitCode(summary: RunSummary): number {
+export function runExitCode(summary: RunSummary): number {
   if (summary.status === 'cancelled') return EXIT.interrupted;
   return summary.status === 'completed' && !summary.datasets.some((d) => d.failed > 0) ? EXIT.ok : EXIT.failed;
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { exportCommand, pgrCommand, registerCommand, trainCommand } from './trainingCommands';
 import { EXIT, estimateCommand, evalCommand, gradeCommand, listCommand, repairCommand, reportError, runCommand, showCommand, type Io } from './commands';
 
 const io: Io = { out: process.stdout, err: process.stderr };
@@ -54,6 +55,46 @@ function program(): Command {
     .option('--workers <n>', 'sandbox workers for code (default 2)')
     .option('--allow-network', 'run code even where the sandbox cannot cut the network')
     .action(async (benchmark: string, outputs: string, flags) => exit(await gradeCommand(benchmark, outputs, flags, io)));
+  p.command('export')
+    .description('write datasets as training data (valid instances only) with a manifest of their content hashes')
+    .argument('<datasets...>', 'dataset ids (see `agorabench list`), concatenated in this order')
+    .requiredOption('--out <file>', 'the JSONL file to write (the manifest goes beside it)')
+    .option('--format <format>', 'chat ({"messages"}), alpaca ({"instruction","input","output"}) or llama3 ({"prompt","completion"} in the Llama-3 chat template)', 'chat')
+    .option('--system <text>', 'system prompt of chat/llama3 lines (default: the paper\'s "You are a helpful AI assistant.")')
+    .option('--force', 'replace an existing file with other content')
+    .option('--config <file>', 'use the results directory of this config')
+    .option('--results <dir>', 'results directory (default ./.agorabench)')
+    .option('--json', 'print the manifest (without the instance list) as JSON')
+    .action(async (ids: string[], flags) => exit(await exportCommand(ids, flags, io)));
+  p.command('train')
+    .description('train one student per generated dataset where the config\'s "training.launcher" says, and follow the trainings (resumable)')
+    .argument('<config>', 'a *.agorabench.json file with "training"')
+    .option('--generators <ids>', 'only the datasets of these generators')
+    .option('--settings <keys>', 'only these settings')
+    .option('--cancel', 'cancel the trainings still running')
+    .option('--recipe <framework>', 'instead of launching: write ready-to-run recipe files per student (llama-recipes: the paper\'s setup; axolotl)')
+    .option('--gpus <n>', 'GPUs per training in the recipe files (default 4, as the paper)')
+    .option('--json', 'print the students as JSON')
+    .action(async (config: string, flags) => exit(await trainCommand(config, flags, io)));
+  p.command('register')
+    .description('record a student trained elsewhere on one dataset of the run: its model name and OpenAI-compatible endpoint')
+    .argument('<config>', 'the config of the run')
+    .argument('<generator>', 'the generator id of the dataset')
+    .argument('<setting>', 'the setting of the dataset (method.domain)')
+    .requiredOption('--model <name>', 'the student\'s model name at its endpoint')
+    .requiredOption('--endpoint <url>', 'OpenAI-compatible base URL, e.g. http://gpu1:8000/v1')
+    .action(async (config: string, generator: string, setting: string, flags) => exit(await registerCommand(config, generator, setting, flags, io)));
+  p.command('pgr')
+    .description('Performance Gap Recovered: generators × settings with 95 % bootstrap intervals (from a run\'s evaluations, or a CSV of scores)')
+    .argument('[config]', 'the config whose run was evaluated')
+    .option('--scores <file.csv>', 'scores computed elsewhere: role,generator,setting,benchmark,score[,n,stderr]')
+    .option('--reference', 'add the paper\'s Table 2 below the grid')
+    .option('--compare <a,b>', 'compare two generators on one --setting: the difference and P(a > b)')
+    .option('--setting <key>', 'the setting for --compare')
+    .option('--rounds <n>', 'bootstrap rounds (default 1000)')
+    .option('--seed <n>', 'bootstrap seed')
+    .option('--json', 'print the report as JSON')
+    .action(async (config: string | undefined, flags) => exit(await pgrCommand(config, flags, io)));
   p.command('repair')
     .description("set a dataset journal's unreadable lines aside, keeping every readable one")
     .argument('<dataset>', 'dataset id (named in the error that asks for a repair)')

@@ -6,12 +6,18 @@ import { registerOpenInstances } from './instances/openInstancesCommand';
 import { registerRunCommand } from './run/runCommand';
 import { registerSetApiKey } from './secrets/setApiKeyCommand';
 import { createServices } from './services';
+import { registerExportCommand } from './training/exportCommand';
+import { registerPgrCommand } from './training/pgrCommand';
+import { registerTrainCommand } from './training/trainCommand';
 
 export function activate(context: vscode.ExtensionContext): void {
   const services = createServices(context);
   context.subscriptions.push(
     registerRunCommand(context, services),
     registerEvaluateCommand(context, services),
+    registerExportCommand(context, services),
+    registerTrainCommand(context, services),
+    registerPgrCommand(context, services),
     registerSetApiKey(context, services),
     registerOpenInstances(context, services),
     registerInstancesSerializer(context, services),

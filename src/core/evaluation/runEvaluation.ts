@@ -9,6 +9,7 @@ import { resolveKeys } from '../run/keys';
 import { cacheDirFor, dataContext } from '../run/prepare';
 import { poolFor } from '../run/runBenchmark';
 import { RunTracker } from '../run/tracker';
+import { studentDomain, trainedStudents } from '../training/students';
 import { sha256 } from '../util/rng';
 import type { DatasetPlan, RunOptions, RunSummary } from '../run/types';
 import { loadSeedsText } from '../seeds/loadSeeds';
@@ -27,7 +28,8 @@ export interface EvalOptions extends Omit<RunOptions, 'only'> {
   only?: { models?: string[]; benchmarks?: BenchmarkName[] };
 }
 
-export type EvalSummary = RunSummary & { scores: EvalScore[] };
+/** The run's summary, the scores, and the students that could not be evaluated yet (and why). */
+export type EvalSummary = RunSummary & { scores: EvalScore[]; studentsWaiting: Array<{ id: string; why: string }> };
 
 const RESULT_PAGE = 100_000;
 
@@ -44,9 +46,14 @@ export const judgeStoreId = (run: string, model: string, benchmark: BenchmarkNam
  */
 export async function runEvaluation(config: RunConfig, opts: EvalOptions = {}): Promise<EvalSummary> {
   const ev = config.evaluation;
-  const models = config.evaluations.filter((m) => !opts.only?.models || opts.only.models.includes(m.id));
-  const benchmarks = ev.benchmarks.filter((b) => !opts.only?.benchmarks || opts.only.benchmarks.includes(b));
-  if (!models.length) throw new DataError('no models to evaluate: add "evaluations" to the config (or check --models)', config.file);
+  // the config's models, then the run's trained students (found on disk, see training/students.ts)
+  const students = trainedStudents(config);
+  const models = [...config.evaluations, ...students.models].filter((m) => !opts.only?.models || opts.only.models.includes(m.id));
+  const wanted = ev.benchmarks.filter((b) => !opts.only?.benchmarks || opts.only.benchmarks.includes(b));
+  if (!models.length) throw new DataError('no models to evaluate: add "evaluations" to the config, or train students (or check --models)', config.file);
+  // a student is evaluated on its own domain's benchmarks (the paper's protocol); other models on all
+  const benchmarksOf = new Map(models.map((m) => [m.id, wanted.filter((b) => !m.trainedOn || BENCHMARK_INFO[b].domain === studentDomain(m))]));
+  const benchmarks = wanted.filter((b) => models.some((m) => benchmarksOf.get(m.id)?.includes(b)));
   const judged = benchmarks.some((b) => BENCHMARK_INFO[b].kind === 'pairwise');
   const keys = await resolveKeys(judged ? [...models, ev.judge] : models, opts.resolveKey);
 
@@ -71,7 +78,7 @@ export async function runEvaluation(config: RunConfig, opts: EvalOptions = {}): 
 
   const plans: DatasetPlan[] = [];
   for (const m of models) {
-    for (const b of benchmarks) {
+    for (const b of benchmarksOf.get(m.id) ?? []) {
       const n = (items.get(b)?.length ?? 0) * (BENCHMARK_INFO[b].kind === 'code' ? ev.samples : 1);
       const id = answerStoreId(config.name, m.id, b);
       plans.push({ id, generator: m.id, model: m.model, setting: b, target: n, requested: n, seeds: n, dir: path.join('datasets', id) });
@@ -83,6 +90,7 @@ export async function runEvaluation(config: RunConfig, opts: EvalOptions = {}): 
     }
   }
   const tracker = await RunTracker.start(config, plans, { ...opts, only: undefined });
+  for (const w of students.waiting) tracker.emit({ type: 'log', level: 'warn', message: `student ${w.id} is not evaluated: ${w.why}` });
   const pools = new Map<string, EndpointPool>(models.map((m) => [m.id, poolFor(m, keys.get(m.id))]));
   const judgePool = judged ? poolFor(ev.judge, keys.get(ev.judge.id)) : undefined;
   tracker.usePools([...pools.values(), ...(judgePool ? [judgePool] : [])]);
@@ -93,7 +101,7 @@ export async function runEvaluation(config: RunConfig, opts: EvalOptions = {}): 
   const common = { cache, prices, maxAttempts: ev.maxAttempts, retryFailed: opts.retryFailed, signal: opts.signal, stopSignal: opts.stopSignal };
 
   const evaluateModel = async (m: EvalModelConfig): Promise<void> => {
-    for (const b of benchmarks) {
+    for (const b of benchmarksOf.get(m.id) ?? []) {
       const list = items.get(b) ?? [];
       const answerPlan = plan(answerStoreId(config.name, m.id, b));
       if (unusable.has(m.id)) {
@@ -160,7 +168,7 @@ export async function runEvaluation(config: RunConfig, opts: EvalOptions = {}): 
   // scores from what the stores hold now (everything, including earlier runs' answers)
   const scores: EvalScore[] = [];
   for (const m of models) {
-    for (const b of benchmarks) {
+    for (const b of benchmarksOf.get(m.id) ?? []) {
       const list = items.get(b) ?? [];
       const answerPlan = plan(answerStoreId(config.name, m.id, b));
       const format = promptFormat(b, m, BENCHMARK_INFO[b].kind === 'code' ? ev.samples : 1);
@@ -179,8 +187,8 @@ export async function runEvaluation(config: RunConfig, opts: EvalOptions = {}): 
       scores.push({ ...s, model: m.id, ...(m.role ? { role: m.role } : {}), promptFormat: format });
     }
   }
-  await tracker.index.upsertEvaluations(scores.map((s) => evaluationRow(config, s, config.evaluations.find((m) => m.id === s.model)?.model ?? s.model)));
-  return tracker.finish({ scores });
+  await tracker.index.upsertEvaluations(scores.map((s) => evaluationRow(config, s, models.find((m) => m.id === s.model)?.model ?? s.model)));
+  return tracker.finish({ scores, studentsWaiting: students.waiting });
 }
 
 /** sha256 over the items' ids, questions and references: changes if the source or the slice does. */

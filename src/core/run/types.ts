@@ -3,7 +3,9 @@ import type { Usage } from '../types';
 import type { SeedShortfall } from './prepare';
 
 /** Supplies an API key: the CLI reads the environment, the extension SecretStorage then the environment. */
-export type KeyResolver = (envVar: string, endpoint: EndpointConfig) => Promise<string | undefined> | string | undefined;
+/** What a key is looked up for: an endpoint's id and the variable naming its key. */
+export type KeyedEndpoint = Pick<EndpointConfig, 'id' | 'apiKeyEnv'>;
+export type KeyResolver = (envVar: string, endpoint: KeyedEndpoint) => Promise<string | undefined> | string | undefined;
 
 export interface RunOptions {
   /** Hard stop: requests in flight are aborted; finished work is kept. */

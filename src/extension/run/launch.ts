@@ -1,7 +1,7 @@
 // What "Run Benchmark" and "Evaluate Models" share before any work starts: trust, which config,
 // its problems as diagnostics, every key the job needs, and one job per config and kind at a time.
 import * as vscode from 'vscode';
-import { ConfigError, MissingKeyError, errorMessage, loadConfig, resolveKeys, type EndpointConfig, type KeyResolver, type RunConfig, type RunEvent, type RunSummary } from '../../core';
+import { ConfigError, MissingKeyError, errorMessage, loadConfig, resolveKeys, type KeyedEndpoint, type KeyResolver, type RunConfig, type RunEvent, type RunSummary } from '../../core';
 import { progressReporter } from './progressReporter';
 import { firstProblem } from '../config/configDiagnostics';
 import { resolveConfigFile } from '../config/configFiles';
@@ -14,7 +14,7 @@ export interface LaunchSpec {
   /** The quick pick's question when no config is given. */
   question: string;
   /** The endpoints whose keys must be there before the job starts. */
-  endpoints: (config: RunConfig) => EndpointConfig[];
+  endpoints: (config: RunConfig) => KeyedEndpoint[];
   /** Key of the job in the registry (one job per config and kind). */
   registryKey: (config: RunConfig) => string;
 }
@@ -45,14 +45,14 @@ export async function prepareLaunch(services: Services, arg: unknown, spec: Laun
   if (missing) return { outcome: reportMissingKey(services, config, missing) };
   // no await between this check and the registration that follows: two quick launches cannot both pass it
   if (services.runs.isRunning(spec.registryKey(config))) {
-    void vscode.window.showInformationMessage(`AgoraBench: "${config.name}" is already ${spec.doing === 'running a benchmark' ? 'running' : 'being evaluated'}.`);
+    void vscode.window.showInformationMessage(`AgoraBench: "${config.name}" is busy ${spec.doing} already.`);
     return { outcome: { status: 'already-running', configFile: config.file } };
   }
   return { config };
 }
 
 /** Checks keys with the engine's own check before starting, so a missing one is reported before any store is touched. */
-async function firstMissingKey(services: Services, endpoints: EndpointConfig[]): Promise<MissingKeyError | undefined> {
+async function firstMissingKey(services: Services, endpoints: KeyedEndpoint[]): Promise<MissingKeyError | undefined> {
   try {
     await resolveKeys(endpoints, services.keys.resolver);
     return undefined;

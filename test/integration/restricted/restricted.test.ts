@@ -21,4 +21,12 @@ describe('Restricted Mode', () => {
     assert.deepEqual(outcome, { status: 'restricted' });
     assert.equal(fs.existsSync(path.join(workspaceDir(), '.agorabench')), false);
   });
+
+  it('refuses to evaluate models or launch training (a config could run any command or send keys anywhere)', async () => {
+    const file = path.join(workspaceDir(), 'smoke.agorabench.json');
+    for (const command of ['agorabench.evaluate', 'agorabench.trainStudents']) {
+      assert.deepEqual(await vscode.commands.executeCommand<RunOutcome>(command, file), { status: 'restricted' }, command);
+    }
+    assert.equal(fs.existsSync(path.join(workspaceDir(), '.agorabench')), false);
+  });
 });
