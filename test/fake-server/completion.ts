@@ -6,6 +6,7 @@ import { analyzePrompt, contentRng, generateContent, malformedContent } from './
 import { tokenLogprobs, type FakeTokenLogprob } from './judge';
 import type { AnswerKeyEntry } from './options';
 import { Rng, hashString } from './rng';
+import { detectRubric, rubricAnswer, type RubricTask } from './rubricJudge';
 
 export interface ChatRequest {
   model: string;
@@ -16,6 +17,10 @@ export interface ChatRequest {
   maxTokens: number | undefined;
   /** Set when logprobs were asked for (OpenAI `logprobs: true`): how many alternatives per token. */
   topLogprobs?: number;
+  /** Legacy completions: return the prompt in front of the output (`echo`). */
+  echo?: boolean;
+  /** Legacy completions: per-token logprobs with this many alternatives (`logprobs: N`). */
+  legacyLogprobs?: number;
 }
 
 export interface Completion {
@@ -38,15 +43,19 @@ export function countTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-export function complete(req: ChatRequest, seed: number, fault?: ContentFault, answerKey: AnswerKeyEntry[] = []): Completion {
+export function complete(req: ChatRequest, seed: number, fault?: ContentFault, answerKey: AnswerKeyEntry[] = [], judgeMalformedRate = 0): Completion {
   const lastUser = [...req.messages].reverse().find((m) => m.role === 'user')?.text ?? '';
   const whole = [req.system, ...req.messages.map((m) => m.text)].join('\n');
   const inputTokens = Math.max(1, countTokens(whole));
   const info = analyzePrompt(whole, lastUser);
+  // a follow-up after an unreadable verdict has the rubric question in an earlier user turn
+  const rubric = req.messages.reduce<RubricTask | undefined>((found, m) => found ?? (m.role === 'user' ? detectRubric(m.text) : undefined), undefined);
   const raw =
     fault === 'malformed'
       ? malformedContent(new Rng(hashString(whole, Math.floor(seed) ^ 0x5bd1e995)))
-      : ((info.judge ? undefined : keyedAnswer(answerKey, req.model, lastUser)) ?? generateContent(info, contentRng(seed, req.model, whole)));
+      : rubric
+        ? rubricAnswer(rubric, whole, seed, judgeMalformedRate)
+        : ((info.judge ? undefined : keyedAnswer(answerKey, req.model, lastUser)) ?? generateContent(info, contentRng(seed, req.model, whole)));
   const finished = applyStopAndLimit(raw, req.stop, req.maxTokens);
   if (fault === 'truncated') {
     // Cut the well-formed answer mid-way, as if the model ran out of tokens.

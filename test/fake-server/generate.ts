@@ -67,7 +67,7 @@ export async function handleGenerate(state: ServerState, dialect: Dialect, req: 
   }
   if (fault === 'server_error') return fail('server_error', 'The server had an error while processing your request (injected fault).');
 
-  const out: Completion = complete(chat, state.options.seed, fault === 'broken_body' ? undefined : fault, state.options.answerKey);
+  const out: Completion = complete(chat, state.options.seed, fault === 'broken_body' ? undefined : fault, state.options.answerKey, state.options.judgeMalformedRate);
   if (fault === 'broken_body') return breakBody(state, res, dialect.render(chat, out));
   if (answer(state, res, 200, dialect.render(chat, out), { [dialect.requestIdHeader]: requestId })) {
     state.addUsage(out.inputTokens, out.outputTokens);

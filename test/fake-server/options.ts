@@ -53,7 +53,21 @@ export interface FakeServerOptions {
    * the error's message) (default false).
    */
   fineTuneFail?: boolean | string;
+  /**
+   * Share 0..1 of rubric-judge verdicts (difficulty/quality prompts) answered without a readable
+   * verdict, drawn from a hash of the prompt, so a retry (which appends a note) draws anew (default 0).
+   */
+  judgeMalformedRate?: number;
+  /**
+   * Faults for the next requests to the scoring routes (/v1/embeddings, /pooling, /classify,
+   * /score), one per request in order: 'server_error' = 503, 'rate_limit' = 429 with the retry hint,
+   * 'malformed' = 200 whose JSON lacks the result (default none).
+   */
+  scoringFaults?: ScoringFault[];
 }
+
+export const SCORING_FAULTS = ['server_error', 'rate_limit', 'malformed'] as const;
+export type ScoringFault = (typeof SCORING_FAULTS)[number];
 
 export interface AnswerKeyEntry {
   question: string;
@@ -86,6 +100,8 @@ export interface FakeServerStats {
    * the server was kept.
    */
   served?: { busyMs: number; firstAt: number; lastAt: number };
+  /** Requests per scoring route ('/v1/embeddings', '/pooling', '/classify', '/score'), faulted ones included. */
+  scoring?: Record<string, number>;
 }
 
 export const DEFAULT_OPTIONS: ResolvedOptions = {
@@ -106,6 +122,8 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   answerKey: [],
   fineTuneMs: 300,
   fineTuneFail: false,
+  judgeMalformedRate: 0,
+  scoringFaults: [],
 };
 
 export function emptyStats(): FakeServerStats {
@@ -121,7 +139,7 @@ export function emptyStats(): FakeServerStats {
 }
 
 const NON_NEGATIVE = ['port', 'latencyMs', 'latencyJitterMs', 'timeoutHangMs', 'retryAfterMs', 'batchDelayMs', 'fineTuneMs'] as const;
-const RATES = ['faultRate', 'batchFailRate'] as const;
+const RATES = ['faultRate', 'batchFailRate', 'judgeMalformedRate'] as const;
 
 /**
  * Checks an untrusted patch (it may come from the admin HTTP endpoint) and returns it typed.
@@ -165,6 +183,10 @@ export function validatePatch(raw: unknown): Partial<FakeServerOptions> {
     } else if (key === 'requireKey') {
       if (typeof value !== 'boolean') throw new Error('requireKey must be a boolean');
       out.requireKey = value;
+    } else if (key === 'scoringFaults') {
+      const ok = Array.isArray(value) && value.every((k) => typeof k === 'string' && (SCORING_FAULTS as readonly string[]).includes(k));
+      if (!ok) throw new Error(`scoringFaults must be an array of ${SCORING_FAULTS.join(', ')}`);
+      out.scoringFaults = [...(value as ScoringFault[])];
     } else if (key === 'faults') {
       if (!Array.isArray(value) || value.length === 0 || !value.every(isFaultKind)) {
         throw new Error(`faults must be a non-empty array of ${FAULT_KINDS.join(', ')}`);

@@ -5,12 +5,14 @@ import { anthropicDialect } from './anthropic';
 import { AnthropicBatches } from './batches-anthropic';
 import { OpenAIBatches } from './batches-openai';
 import type { Dialect } from './dialect';
+import { handleEmbeddings } from './embeddings';
 import { deleteFile, fileObject, getFile, listFiles, sendFileContent, uploadFile } from './files';
 import { FineTuningJobs } from './fineTuning';
 import { handleGenerate } from './generate';
 import { HttpError, parseJson, readBody, sendJson } from './http';
 import { openaiDialect } from './openai';
 import { openaiCompletionsDialect } from './openaiCompletions';
+import { handlePooling } from './pooling';
 import type { FakeServerOptions, FakeServerStats } from './options';
 import { ServerState } from './state';
 
@@ -81,6 +83,11 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     if (sent && state.options.rejectKeys.includes(sent)) throw new HttpError(401, `Incorrect API key provided: ${sent}. You can find your API key in your account settings.`);
 
     if (is('GET', /^\/v1\/models$/)) return sendModels(dialect, res);
+    // Scoring models: embeddings (OpenAI), a reward model behind vLLM's pooling APIs.
+    if (is('POST', /^\/v1\/embeddings$/)) return handleEmbeddings(state, req, res);
+    if (is('POST', /^\/pooling$/)) return handlePooling(state, 'pooling', req, res);
+    if (is('POST', /^\/classify$/)) return handlePooling(state, 'classify', req, res);
+    if (is('POST', /^(?:\/v1)?\/score$/)) return handlePooling(state, 'score', req, res);
     // OpenAI files and batches.
     if (is('POST', /^\/v1\/files$/)) return uploadFile(state, req, res);
     if (is('GET', /^\/v1\/files$/)) return listFiles(state, res);

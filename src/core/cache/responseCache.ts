@@ -47,9 +47,14 @@ export class ResponseCache {
   constructor(readonly dir: string) {}
 
   key(provider: string, req: ChatRequest, sample: number): string {
-    const { model, system, messages, sampling, prompt, topLogprobs } = req;
+    const { model, system, messages, sampling, prompt, topLogprobs, echo, promptLogprobs } = req;
     // fields a chat request does not have stay out, so keys of earlier runs still match
-    const extra = { ...(prompt !== undefined ? { prompt } : {}), ...(topLogprobs ? { topLogprobs } : {}) };
+    const extra = {
+      ...(prompt !== undefined ? { prompt } : {}),
+      ...(topLogprobs ? { topLogprobs } : {}),
+      ...(echo ? { echo } : {}),
+      ...(promptLogprobs !== undefined ? { promptLogprobs } : {}),
+    };
     return `${shardName(provider, model)}:${sha256(JSON.stringify({ provider, model, system, messages, sampling, sample, ...extra }))}`;
   }
 

@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { TransportError, type ChatClient, type ChatRequest, type ChatResponse } from './types';
+import { TransportError, type ChatClient, type ChatRequest, type ChatResponse, type TextLogprobs } from './types';
 import { toTransportError } from './sdkErrors';
 
 /** Chat through the official `openai` SDK: OpenAI itself or any OpenAI-compatible server (vLLM, Ollama…). */
@@ -39,6 +39,8 @@ export function openAICompletionBody(req: ChatRequest): OpenAI.CompletionCreateP
     top_p: req.sampling.top_p,
     max_tokens: req.sampling.max_tokens,
     ...(req.sampling.stop.length ? { stop: req.sampling.stop } : {}),
+    ...(req.echo ? { echo: true } : {}),
+    ...(req.promptLogprobs !== undefined ? { logprobs: req.promptLogprobs } : {}),
   };
 }
 
@@ -51,7 +53,19 @@ export function fromOpenAITextCompletion(res: OpenAI.Completion): ChatResponse {
     finishReason: reason === 'length' ? 'length' : reason === 'stop' ? 'stop' : 'other',
     usage: { inputTokens: res.usage?.prompt_tokens ?? 0, outputTokens: res.usage?.completion_tokens ?? 0 },
     requestId: res.id,
+    ...textLogprobs(choice.logprobs),
   };
+}
+
+/** The legacy completions logprobs block, when it holds parallel arrays of tokens, logprobs and offsets. */
+function textLogprobs(lp: OpenAI.CompletionChoice['logprobs'] | undefined): { logprobs?: TextLogprobs } {
+  const tokens = lp?.tokens;
+  // the SDK's type says number[], but servers send null for an echoed prompt's first token
+  const values = lp?.token_logprobs as Array<number | null> | undefined;
+  const offsets = lp?.text_offset;
+  if (!tokens || !values || !offsets) return {};
+  if (values.length !== tokens.length || offsets.length !== tokens.length) throw new TransportError('malformed', 'the logprobs arrays differ in length');
+  return { logprobs: { tokens, tokenLogprobs: values.map((v) => (typeof v === 'number' ? v : null)), textOffset: offsets } };
 }
 
 export function openAIChatBody(req: ChatRequest): OpenAI.Chat.ChatCompletionCreateParamsNonStreaming {

@@ -16,7 +16,28 @@ export interface ChatRequest {
   prompt?: string;
   /** Ask for the top N alternatives of the first output token with their logprobs (judges). */
   topLogprobs?: number;
+  /**
+   * With `prompt`: return the prompt in front of the output (the legacy completions `echo`), so
+   * its tokens can be scored (perplexity). OpenAI-compatible servers only: Anthropic has no
+   * completions API and returns no logprobs of input tokens, so it ignores this field.
+   */
+  echo?: boolean;
+  /**
+   * With `prompt`: per-token logprobs with this many alternatives (the legacy completions
+   * `logprobs`); with `echo` they cover the prompt's tokens too (vLLM: its prompt logprobs).
+   * OpenAI-compatible servers only, like `echo`.
+   */
+  promptLogprobs?: number;
   signal?: AbortSignal;
+}
+
+/** Per-token logprobs of a completion (legacy completions shape): the arrays run in parallel. */
+export interface TextLogprobs {
+  tokens: string[];
+  /** null where the server has none (the first token of an echoed prompt). */
+  tokenLogprobs: Array<number | null>;
+  /** Character offset of each token in the returned text (prompt included when echoed). */
+  textOffset: number[];
 }
 
 /** One alternative for an output token. */
@@ -33,6 +54,8 @@ export interface ChatResponse {
   requestId?: string;
   /** The first output token's top alternatives, when asked for. */
   topLogprobs?: TokenLogprob[];
+  /** Per-token logprobs of a plain completion, when asked for (`promptLogprobs`, with `echo` the prompt's too). */
+  logprobs?: TextLogprobs;
 }
 
 /** One client for one base URL of one provider. */
