@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { analyzeCommand } from './analyzeCommand';
+import { metricsCommand } from './metricsCommand';
 import { exportCommand, pgrCommand, registerCommand, trainCommand } from './trainingCommands';
 import { EXIT, estimateCommand, evalCommand, gradeCommand, listCommand, repairCommand, reportError, runCommand, showCommand, type Io } from './commands';
 
@@ -95,6 +97,25 @@ function program(): Command {
     .option('--seed <n>', 'bootstrap seed')
     .option('--json', 'print the report as JSON')
     .action(async (config: string | undefined, flags) => exit(await pgrCommand(config, flags, io)));
+  p.command('metrics')
+    .description('intrinsic metrics of the run\'s datasets: lexical (no API), judges, reward model, perplexity, embeddings (resumable)')
+    .argument('<config>', 'the config whose run generated the datasets')
+    .option('--generators <ids>', 'only the datasets of these generators')
+    .option('--settings <keys>', 'only these settings')
+    .option('--retry-failed', 'give instances without a verdict another round')
+    .option('--json', 'print the summary with every dataset figure as JSON')
+    .action(async (config: string, flags) => exit(await metricsCommand(config, flags, io)));
+  p.command('analyze')
+    .description("the paper's analysis of intrinsic metrics vs PGR: PCA, correlations with p-values, regression on components, problem solving vs PGR")
+    .argument('[config]', "the config whose run has metrics and PGR (or use --table)")
+    .option('--table <file.csv>', 'a table of your own: an id column (or generator,setting) and numeric columns')
+    .option('--target <column>', 'what the metrics should explain (default for a run: pgr)')
+    .option('--features <columns>', 'the metric columns to use (default: every numeric column but the target)')
+    .option('--components <k>', 'regress the target on the top k components (default 3)')
+    .option('--problem-solving <column>', "the column with the generator's own problem-solving score")
+    .option('--json', 'print the report as one JSON line')
+    .option('--csv', 'print the metric table with the component scores as CSV')
+    .action(async (config: string | undefined, flags) => exit(await analyzeCommand(config, flags, io)));
   p.command('repair')
     .description("set a dataset journal's unreadable lines aside, keeping every readable one")
     .argument('<dataset>', 'dataset id (named in the error that asks for a repair)')

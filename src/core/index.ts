@@ -27,3 +27,5 @@ export { listStudents, type Student } from './training/students';
 export type { TrainingJob, TrainingStatus } from './training/job';
 export { runPgrInputs } from './pgr/fromRun';
 export { computePgr, compareGenerators, parseScoresCsv, PAPER_TABLE2, type PgrCell, type PgrReport, type ScoreInput } from './pgr';
+export { computeMetrics, metricKey, type MetricsOptions, type MetricsSummary } from './metrics/computeMetrics';
+export type { DatasetMetricRow } from './store/indexStore';

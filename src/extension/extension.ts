@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { registerEvaluateCommand } from './eval/evaluateCommand';
 import { registerInstancesSerializer } from './instances/instancesSerializer';
+import { registerMetricsCommand } from './metrics/metricsCommand';
 import { registerOpenInstances } from './instances/openInstancesCommand';
 import { registerRunCommand } from './run/runCommand';
 import { registerSetApiKey } from './secrets/setApiKeyCommand';
@@ -18,6 +19,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerExportCommand(context, services),
     registerTrainCommand(context, services),
     registerPgrCommand(context, services),
+    registerMetricsCommand(context, services),
     registerSetApiKey(context, services),
     registerOpenInstances(context, services),
     registerInstancesSerializer(context, services),

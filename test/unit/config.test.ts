@@ -289,6 +289,29 @@ describe('config: parseConfig / loadConfig', () => {
       assert.match(only(badSetting).pointer, /\/evaluations\/0\/trainedOn\/setting/);
     });
 
+    it('metrics: lexical by default; judges, reward, perplexity and embeddings with their defaults and checks', () => {
+      const none = parseConfig(file, JSON.stringify({ name: 'm', evaluations: [{ provider: 'openai', model: 'x' }] }));
+      assert.deepEqual(none.metrics, { lexical: true, judges: [], reward: undefined, perplexity: undefined, embeddings: undefined, nearDuplicate: 0.95, maxAttempts: 3, teacherScores: {} });
+      const cfg = parseConfig(
+        file,
+        JSON.stringify({
+          name: 'm',
+          evaluations: [{ provider: 'openai', model: 'x' }],
+          metrics: {
+            judges: [{ provider: 'openai', model: 'gpt-4o' }, { id: 'prometheus', provider: 'openai-compatible', model: 'prometheus-7b', baseURL: 'http://gpu:8000/v1', metrics: ['quality'] }],
+            reward: { provider: 'openai-compatible', model: 'skywork-rm', baseURL: 'http://gpu:8001' },
+            perplexity: { provider: 'openai-compatible', model: 'llama-8b', baseURL: 'http://gpu:8002/v1' },
+            teacherScores: { 'gpt-4o': 71.5 },
+          },
+        }),
+      );
+      assert.deepEqual(cfg.metrics.judges.map((j) => [j.id, j.metrics, j.sampling.temperature]), [['gpt-4o', ['difficulty', 'quality'], 0], ['prometheus', ['quality'], 0]]);
+      assert.deepEqual([cfg.metrics.reward?.path, cfg.metrics.reward?.request, cfg.metrics.perplexity?.template], ['/pooling', 'messages', 'llama3']);
+      const bad = configError(file, JSON.stringify({ name: 'm', evaluations: [{ provider: 'openai', model: 'x' }], metrics: { perplexity: { provider: 'anthropic', model: 'claude' } } }));
+      assert.equal(only(bad).pointer, '/metrics/perplexity/provider');
+      assert.match(only(bad).message, /perplexity needs an "openai-compatible" or "openai" endpoint/);
+    });
+
     it('a generator does not accept the keys of other sections', () => {
       const e = configError(file, JSON.stringify({ name: 'g', generators: [{ provider: 'openai', model: 'm', evaluation: {} }], settings: [{ setting: 'instance_generation.math', seeds: 'seeds.json' }] }));
       assert.match(only(e).message, /evaluation/);

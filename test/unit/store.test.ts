@@ -90,6 +90,32 @@ describe('store: DatasetStore', () => {
     }
   });
 
+  it('instance metrics: keyed by metric and source, missing ones kept with their reason, replayed from the journal', async () => {
+    const dir = mkdir();
+    const store = await DatasetStore.open(dir, INFO);
+    await store.recordMetrics([
+      { slot: 0, key: 'quality@judge:a', value: 4, detail: { reasoning: 'fine' } },
+      { slot: 1, key: 'quality@judge:a', value: null, detail: { reason: 'no verdict after 3 attempts' } },
+      { slot: 0, key: 'quality@judge:b', value: 2, detail: {} },
+    ]);
+    // re-scoring a slot with the same key replaces that value only
+    await store.recordMetrics([{ slot: 0, key: 'quality@judge:a', value: 5, detail: {} }]);
+    await store.close();
+    // a crash before the next checkpoint: the journal alone brings the metrics back
+    fs.rmSync(path.join(dir, 'dataset.sqlite'));
+    const again = await DatasetStore.open(dir, INFO);
+    try {
+      assert.deepEqual(again.metricKeys(), [
+        { key: 'quality@judge:a', n: 1, missing: 1 },
+        { key: 'quality@judge:b', n: 1, missing: 0 },
+      ]);
+      assert.deepEqual(again.metricValues('quality@judge:a'), new Map([[0, 5], [1, null]]));
+      assert.deepEqual(again.instanceMetrics(1), [{ slot: 1, key: 'quality@judge:a', value: null, detail: { reason: 'no verdict after 3 attempts' } }]);
+    } finally {
+      await again.close();
+    }
+  });
+
   it('a store directory belongs to one dataset', async () => {
     const dir = mkdir();
     const store = await DatasetStore.open(dir, INFO);

@@ -105,5 +105,16 @@ describe('students and PGR end to end (CLI, fake server, command launcher)', fun
     const c = JSON.parse(cmp.stdout) as { probabilityAGreater: number; difference: number };
     assert.ok(c.probabilityAGreater > 0.9 && Math.abs(c.difference - (expectedPgr(STUDENT_A) - expectedPgr(STUDENT_B))) < 1e-9, cmp.stdout);
     assert.ok(fs.existsSync(path.join(dir, '.agorabench', 'training', 'loop', `fake-a__${SETTING}`, 'data.jsonl.manifest.json')));
+
+    // the run's own analysis table: lexical metrics (no API needed) beside each dataset's PGR
+    const metrics = await cli(['metrics', file], env);
+    assert.equal(metrics.status, 0, metrics.stderr);
+    const analysis = await cli(['analyze', file, '--json'], env);
+    assert.equal(analysis.status, 0, analysis.stderr);
+    const a = JSON.parse(analysis.stdout) as { target: string; table: { rows: Array<{ id: string; values: Record<string, number | null> }> } };
+    assert.equal(a.target, 'pgr');
+    const pgrOf = (g: string) => a.table.rows.find((r) => r.id === `loop__${g}__${SETTING}`)?.values.pgr;
+    assert.ok(Math.abs((pgrOf('fake-a') ?? NaN) - expectedPgr(STUDENT_A)) < 1e-9 && Math.abs((pgrOf('fake-b') ?? NaN) - expectedPgr(STUDENT_B)) < 1e-9);
+    assert.ok(a.table.rows.every((r) => typeof r.values['response_tfidf_diversity@lexical'] === 'number'));
   });
 });

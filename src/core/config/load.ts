@@ -9,7 +9,7 @@ import { DEFAULT_GENERATION, DEFAULT_KEY_ENV, DEFAULT_LIMITS, DEFAULT_SYSTEM_PRO
 import { DEFAULT_FIRST_WORDS, DEFAULT_THEMES } from '../generation/themes';
 import type { ValidationProfile } from '../generation/validate';
 import { STUDENT_SYSTEM_PROMPT } from '../generation/chatFormat';
-import type { BenchmarkName, EndpointConfig, EvalModelConfig, EvaluationConfig, GeneratorConfig, PriceOverride, Provider, RunConfig, SeedSource, SettingConfig, TrainingConfig, TrainingLauncherConfig } from './types';
+import type { BenchmarkName, EndpointConfig, EvalModelConfig, EvaluationConfig, GeneratorConfig, PriceOverride, Provider, RunConfig, SeedSource, SettingConfig, TrainingConfig, TrainingLauncherConfig, MetricJudgeConfig, MetricsConfig } from './types';
 
 let validator: ValidateFunction | undefined;
 
@@ -69,6 +69,25 @@ export interface RawEvalModel extends RawEndpoint {
   prompt?: { format?: 'chat' | 'completion'; system?: string; shots?: number };
   trainedOn?: { generator: string; setting: SettingKey };
 }
+interface RawMetricEndpoint extends RawEndpoint {
+  batch?: boolean;
+  metrics?: Array<'difficulty' | 'quality'>;
+  template?: 'llama3' | 'plain';
+  dimensions?: number;
+  path?: string;
+  request?: 'messages' | 'text';
+  scorePath?: string;
+}
+interface RawMetrics {
+  lexical?: boolean;
+  judges?: RawMetricEndpoint[];
+  reward?: RawMetricEndpoint;
+  perplexity?: RawMetricEndpoint;
+  embeddings?: RawMetricEndpoint;
+  nearDuplicate?: number;
+  maxAttempts?: number;
+  teacherScores?: Record<string, number>;
+}
 interface RawTraining {
   format?: TrainingConfig['format'];
   systemPrompt?: string;
@@ -107,6 +126,7 @@ interface RawConfig {
   evaluations?: RawEvalModel[];
   evaluation?: RawEvaluation;
   training?: RawTraining;
+  metrics?: RawMetrics;
   generation?: Partial<typeof DEFAULT_GENERATION> & { systemPrompt?: string; /** deprecated: extra attempts after the first */ maxRetries?: number };
   prices?: Record<string, PriceOverride>;
 }
@@ -153,6 +173,7 @@ function resolve(file: string, raw: RawConfig, at: (pointer: string, message: st
     sandbox: { workers: ev.sandbox?.workers ?? 2, timeoutMs: ev.sandbox?.timeoutMs ?? 10_000, memoryMb: ev.sandbox?.memoryMb ?? 1024, allowNetwork: ev.sandbox?.allowNetwork ?? false },
   };
   const training = resolveTraining(raw.training ?? {}, dir);
+  const metrics = resolveMetrics(raw.metrics ?? {}, at);
   const seen = new Set<string>();
   const settings = (raw.settings ?? []).map((s, i): SettingConfig => {
     if (seen.has(s.setting)) at(`/settings/${i}/setting`, `setting "${s.setting}" is listed twice`);
@@ -198,6 +219,34 @@ function resolve(file: string, raw: RawConfig, at: (pointer: string, message: st
     evaluations,
     evaluation,
     training,
+    metrics,
+  };
+}
+
+function resolveMetrics(m: RawMetrics, at: (pointer: string, message: string) => void): MetricsConfig {
+  const judgeIds = new Set<string>();
+  const judges = (m.judges ?? []).map((j, i): MetricJudgeConfig => {
+    const e = resolveEndpoint(j, `/metrics/judges/${i}`, GREEDY_SAMPLING, at);
+    if (judgeIds.has(e.id)) at(`/metrics/judges/${i}${j.id ? '/id' : '/model'}`, `judge id "${e.id}" is used twice; give one of them an "id"`);
+    judgeIds.add(e.id);
+    if (j.batch && j.provider === 'openai-compatible') at(`/metrics/judges/${i}/batch`, 'batch APIs exist for providers "openai" and "anthropic" only');
+    return { ...e, metrics: j.metrics ?? ['difficulty', 'quality'], batch: j.batch ?? false };
+  });
+  const only = (j: RawMetricEndpoint | undefined, where: string, providers: Provider[]) => {
+    if (j && !providers.includes(j.provider)) at(`/metrics/${where}/provider`, `${where} needs an ${providers.map((p) => `"${p}"`).join(' or ')} endpoint`);
+  };
+  only(m.perplexity, 'perplexity', ['openai-compatible', 'openai']);
+  only(m.embeddings, 'embeddings', ['openai-compatible', 'openai']);
+  only(m.reward, 'reward', ['openai-compatible']);
+  return {
+    lexical: m.lexical ?? true,
+    judges,
+    reward: m.reward ? { ...resolveEndpoint(m.reward, '/metrics/reward', GREEDY_SAMPLING, at), path: m.reward.path ?? '/pooling', request: m.reward.request ?? 'messages', scorePath: m.reward.scorePath } : undefined,
+    perplexity: m.perplexity ? { ...resolveEndpoint(m.perplexity, '/metrics/perplexity', GREEDY_SAMPLING, at), template: m.perplexity.template ?? 'llama3' } : undefined,
+    embeddings: m.embeddings ? { ...resolveEndpoint(m.embeddings, '/metrics/embeddings', GREEDY_SAMPLING, at), dimensions: m.embeddings.dimensions } : undefined,
+    nearDuplicate: m.nearDuplicate ?? 0.95,
+    maxAttempts: m.maxAttempts ?? 3,
+    teacherScores: { ...m.teacherScores },
   };
 }
 

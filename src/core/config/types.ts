@@ -80,6 +80,29 @@ export type TrainingLauncherConfig =
       costPerHourUsd: number | undefined;
     };
 
+/** A judge of the data: instruction difficulty and/or response quality on 1-5 rubrics. */
+export interface MetricJudgeConfig extends EndpointConfig {
+  metrics: Array<'difficulty' | 'quality'>;
+  batch: boolean;
+}
+
+/** Intrinsic metrics of generated datasets (`agorabench metrics`). */
+export interface MetricsConfig {
+  /** Lengths, distinct-n, TF-IDF diversity and MinHash near-duplicates, with no API. */
+  lexical: boolean;
+  judges: MetricJudgeConfig[];
+  /** A reward model over HTTP: POST `${baseURL}${path}` (vLLM pooling). */
+  reward: (EndpointConfig & { path: string; request: 'messages' | 'text'; scorePath: string | undefined }) | undefined;
+  /** Response perplexity under a model behind /completions with prompt logprobs. */
+  perplexity: (EndpointConfig & { template: 'llama3' | 'plain' }) | undefined;
+  embeddings: (EndpointConfig & { dimensions: number | undefined }) | undefined;
+  /** Cosine at or above which two instances are near-duplicates. */
+  nearDuplicate: number;
+  maxAttempts: number;
+  /** Generators' own problem-solving scores (percent) given in the config. */
+  teacherScores: Record<string, number>;
+}
+
 export interface TrainingConfig {
   format: 'chat' | 'alpaca' | 'llama3';
   systemPrompt: string;
@@ -175,4 +198,5 @@ export interface RunConfig {
   evaluations: EvalModelConfig[];
   evaluation: EvaluationConfig;
   training: TrainingConfig;
+  metrics: MetricsConfig;
 }

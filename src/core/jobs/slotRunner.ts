@@ -68,6 +68,11 @@ export interface SlotJob<C extends object> {
   /** Output tokens assumed for a lost answer when nothing was recorded yet. */
   fallbackOutputTokens: number;
   cache: ResponseCache;
+  /**
+   * false: answers are not written to the response cache (answers that are large and free to
+   * ask again, like echoed prompt logprobs); the journal still keeps every settled slot.
+   */
+  cacheAnswers?: boolean;
   prices: PriceBook;
   requester: Requester;
   /** Set when requests go through the provider's batch API instead of one at a time. */
@@ -196,7 +201,7 @@ export class SlotRunner<C extends object> {
     let cost = 0;
     for (const u of unsettled) {
       const p = this.prepare(u.slot, u.attempt);
-      if (this.job.cache.get(p.cacheKey)) {
+      if (this.cached(p.cacheKey)) {
         this.recoverable.add(`${u.slot}:${u.attempt}`);
         continue;
       }
@@ -212,6 +217,10 @@ export class SlotRunner<C extends object> {
         `${recovered} answer(s) found in the cache (billed when used), ${estimated} lost (about $${cost.toFixed(4)}, recorded as unrecorded, estimated spend)`,
       'warn',
     );
+  }
+
+  private cached(key: string): ChatResponse | undefined {
+    return this.job.cacheAnswers === false ? undefined : this.job.cache.get(key);
   }
 
   // ---- one request per attempt ---------------------------------------------------------
@@ -257,7 +266,7 @@ export class SlotRunner<C extends object> {
     const t0 = performance.now();
     try {
       const r = await this.job.requester.chat(req, estimate, this.job.signal);
-      this.job.cache.put(p.cacheKey, r.response);
+      if (this.job.cacheAnswers !== false) this.job.cache.put(p.cacheKey, r.response);
       return { response: r.response, cached: false, transport: r.retries, latencyMs: performance.now() - t0, via: 'sync' };
     } catch (e) {
       if (e instanceof TransportFailure) {
@@ -336,7 +345,7 @@ export class SlotRunner<C extends object> {
       const p = this.prepare(item.slot, item.attempt);
       const r = results.get(item.customId);
       if (r && 'response' in r) {
-        this.job.cache.put(p.cacheKey, r.response);
+        if (this.job.cacheAnswers !== false) this.job.cache.put(p.cacheKey, r.response);
         await this.settle(item.slot, item.attempt, p.choice, { response: r.response, cached: false, transport: [], latencyMs, via: 'batch' });
       } else {
         const why = r?.error ?? 'batch-missing: the batch ended without a result for this request';
@@ -419,7 +428,7 @@ export class SlotRunner<C extends object> {
   }
 
   private fromCache(p: Prepared<C>, via: AttemptRecord['via'] = 'sync'): Answer | undefined {
-    const hit = this.job.cache.get(p.cacheKey);
+    const hit = this.cached(p.cacheKey);
     return hit ? { response: hit, cached: true, transport: [], latencyMs: 0, via } : undefined;
   }
 

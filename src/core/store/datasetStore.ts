@@ -55,6 +55,14 @@ CREATE TABLE IF NOT EXISTS unrecorded (
   at TEXT NOT NULL,
   PRIMARY KEY (slot, attempt)
 );
+CREATE TABLE IF NOT EXISTS metrics (
+  slot INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  value REAL,
+  detail TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (slot, key)
+);
 CREATE TABLE IF NOT EXISTS batches (
   id TEXT PRIMARY KEY,
   provider TEXT NOT NULL,
@@ -115,6 +123,27 @@ export interface AttemptRecord {
   /** Failed transport tries (429, 5xx, timeouts) before this attempt got its answer, each with its reason. */
   transport: string[];
   at: string;
+}
+
+/**
+ * One metric of one instance. `key` names the metric and its source (`quality@judge:gpt-4o/agb-rubric-1`),
+ * so re-scoring with another judge adds a key instead of replacing one; `value` is null when the
+ * metric could not be computed, with the reason in `detail.reason`.
+ */
+export interface MetricRecord {
+  slot: number;
+  key: string;
+  value: number | null;
+  detail: Record<string, unknown>;
+}
+
+/** A metric key's coverage in a store. */
+export interface MetricKeySummary {
+  key: string;
+  /** Instances with a value. */
+  n: number;
+  /** Instances recorded without a value (a reason in their detail). */
+  missing: number;
 }
 
 export interface BatchRecord {
@@ -324,6 +353,11 @@ export class DatasetStore {
   recordUnrecorded(u: UnrecordedSpend): Promise<JournalEntry> {
     return this.journal.append('unrecorded', { ...u });
   }
+  /** Metric values of instances (one journal entry per value; the journal groups their fsyncs). */
+  async recordMetrics(records: MetricRecord[]): Promise<void> {
+    const at = new Date().toISOString();
+    await Promise.all(records.map((m) => this.journal.append('metric', { slot: m.slot, key: m.key, value: m.value, detail: m.detail, at })));
+  }
 
   private applyAll(entries: JournalEntry[], endOffset: number): void {
     this.db.run('BEGIN');
@@ -387,6 +421,15 @@ export class DatasetStore {
         ]);
         break;
       }
+      case 'metric':
+        this.exec('INSERT OR REPLACE INTO metrics (slot, key, value, detail, at) VALUES (?, ?, ?, ?, ?)', [
+          e.slot as number,
+          e.key as string,
+          (e.value ?? null) as number,
+          JSON.stringify(e.detail ?? {}),
+          e.at as string,
+        ]);
+        break;
       case 'batch': {
         const b = e as unknown as BatchRecord;
         this.exec('INSERT OR REPLACE INTO batches (id, provider, status, items, submitted_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)', [
@@ -552,6 +595,23 @@ export class DatasetStore {
       )[0] ?? [];
     const [uReq = 0, uCost = 0] = this.rows<[number, number]>('SELECT COUNT(*), COALESCE(SUM(cost_usd), 0) FROM unrecorded')[0] ?? [];
     return { valid, failed, attempts, usage: { inputTokens: it, outputTokens: ot }, costUsd: cost, unrecorded: { requests: uReq, costUsd: uCost } };
+  }
+
+  /** Every metric key recorded in this store, with how many instances have a value and how many do not. */
+  metricKeys(): MetricKeySummary[] {
+    return this.rows<[string, number, number]>('SELECT key, SUM(value IS NOT NULL), SUM(value IS NULL) FROM metrics GROUP BY key ORDER BY key').map(([key, n, missing]) => ({ key, n, missing }));
+  }
+
+  /** One metric's values by slot (null: recorded as missing). */
+  metricValues(key: string): Map<number, number | null> {
+    const out = new Map<number, number | null>();
+    for (const [slot, value] of this.rows<[number, number | null]>('SELECT slot, value FROM metrics WHERE key = ? ORDER BY slot', [key])) out.set(slot, value);
+    return out;
+  }
+
+  /** Every metric of one instance, with its detail (the judge's reasoning, the reason a value is missing). */
+  instanceMetrics(slot: number): MetricRecord[] {
+    return this.rows<[string, number | null, string]>('SELECT key, value, detail FROM metrics WHERE slot = ? ORDER BY key', [slot]).map(([key, value, detail]) => ({ slot, key, value, detail: JSON.parse(detail) as Record<string, unknown> }));
   }
 
   /** Requests sent that have neither an attempt record nor an unrecorded-spend estimate. */

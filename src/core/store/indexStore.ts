@@ -51,6 +51,17 @@ CREATE TABLE IF NOT EXISTS evaluations (
   updated_at TEXT NOT NULL,
   PRIMARY KEY (run, model, benchmark)
 );
+CREATE TABLE IF NOT EXISTS dataset_metrics (
+  dataset TEXT NOT NULL,
+  run TEXT NOT NULL,
+  key TEXT NOT NULL,
+  value REAL,
+  n INTEGER NOT NULL,
+  missing INTEGER NOT NULL,
+  detail TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (dataset, key)
+);
 `;
 
 export type RunStatus = 'running' | 'completed' | 'cancelled' | 'failed' | 'interrupted';
@@ -105,6 +116,23 @@ export interface EvaluationRow {
   missing: number;
   detail: Record<string, unknown>;
   promptFormat: Record<string, unknown> | object;
+  updatedAt: string;
+}
+
+/**
+ * A dataset-level figure (a mean over its instances, or a figure of the whole set such as its
+ * diversity), keyed like instance metrics by metric and source so judges add columns.
+ */
+export interface DatasetMetricRow {
+  dataset: string;
+  run: string;
+  key: string;
+  value: number | null;
+  /** Instances the figure is computed from, and those without a value. */
+  n: number;
+  missing: number;
+  /** sd, median, source details (judge model, rubric version, endpoint)… */
+  detail: Record<string, unknown>;
   updatedAt: string;
 }
 
@@ -230,6 +258,37 @@ export class IndexStore {
         );
       }
     });
+  }
+
+  async upsertDatasetMetrics(rows: DatasetMetricRow[]): Promise<void> {
+    if (!rows.length) return;
+    await this.update((db) => {
+      for (const r of rows) {
+        db.run('INSERT OR REPLACE INTO dataset_metrics (dataset, run, key, value, n, missing, detail, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+          r.dataset, r.run, r.key, r.value, r.n, r.missing, JSON.stringify(r.detail), r.updatedAt,
+        ]);
+      }
+    });
+  }
+
+  async datasetMetrics(run?: string): Promise<DatasetMetricRow[]> {
+    if (!fs.existsSync(this.file)) return [];
+    const db = await this.read();
+    try {
+      const sql = `SELECT dataset, run, key, value, n, missing, detail, updated_at FROM dataset_metrics ${run ? 'WHERE run = ?' : ''} ORDER BY dataset, key`;
+      return select(db, sql, run ? [run] : []).map((r) => ({
+        dataset: String(r[0]),
+        run: String(r[1]),
+        key: String(r[2]),
+        value: r[3] === null ? null : Number(r[3]),
+        n: Number(r[4]),
+        missing: Number(r[5]),
+        detail: JSON.parse(String(r[6])) as Record<string, unknown>,
+        updatedAt: String(r[7]),
+      }));
+    } finally {
+      db.close();
+    }
   }
 
   async evaluations(run?: string): Promise<EvaluationRow[]> {

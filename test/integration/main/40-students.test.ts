@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EvalOutcome } from '../../../src/extension/eval/evaluateCommand';
+import type { MetricsOutcome } from '../../../src/extension/metrics/metricsCommand';
 import type { RunOutcome } from '../../../src/extension/run/runOutcome';
 import type { ExportOutcome } from '../../../src/extension/training/exportCommand';
 import type { PgrOutcome } from '../../../src/extension/training/pgrCommand';
@@ -68,5 +69,13 @@ describe('Students and PGR', () => {
     assert.ok(doc, 'the PGR document is open');
     assert.match(pgr.text, /IG·math/);
     assert.match(pgr.text, /paper: GPT-4o/);
+  });
+
+  it('computes the datasets\' metrics with no API configured (lexical figures)', async () => {
+    const outcome = await vscode.commands.executeCommand<MetricsOutcome>('agorabench.computeMetrics', file);
+    assert.equal(outcome.status, 'computed', JSON.stringify(outcome));
+    if (outcome.status !== 'computed') return;
+    const keys = new Set(outcome.summary.metrics.map((r) => r.key));
+    for (const k of ['instruction_tfidf_diversity@lexical', 'response_distinct2@lexical', 'response_words@lexical']) assert.ok(keys.has(k), k);
   });
 });

@@ -24,7 +24,7 @@ describe('Restricted Mode', () => {
 
   it('refuses to evaluate models or launch training (a config could run any command or send keys anywhere)', async () => {
     const file = path.join(workspaceDir(), 'smoke.agorabench.json');
-    for (const command of ['agorabench.evaluate', 'agorabench.trainStudents']) {
+    for (const command of ['agorabench.evaluate', 'agorabench.trainStudents', 'agorabench.computeMetrics']) {
       assert.deepEqual(await vscode.commands.executeCommand<RunOutcome>(command, file), { status: 'restricted' }, command);
     }
     assert.equal(fs.existsSync(path.join(workspaceDir(), '.agorabench')), false);
