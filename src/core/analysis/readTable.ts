@@ -1,4 +1,4 @@
-import { parse as parseCsv } from 'csv-parse/sync';
+import { csvRecords } from '../util/csvRecords';
 import { DataError } from '../errors';
 import type { AnalysisRow, AnalysisTable } from './types';
 
@@ -89,18 +89,3 @@ function cellNumber(raw: string, column: string, at: string): number | null {
   return x;
 }
 
-/** CSV records (RFC 4180, quoted fields may hold commas and newlines) with the line each starts on. */
-function csvRecords(text: string, file: string): { fields: string[]; line: number }[] {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parseCsv(text, { info: true, skip_empty_lines: true, bom: true, relax_column_count: false }) as unknown as typeof records;
-  } catch (e) {
-    const lines = (e as { lines?: number }).lines;
-    throw new DataError(`invalid CSV (${(e as Error).message})`, lines ? `${file}:${lines}` : file);
-  }
-  // info.lines is the line a record ends on; quoted newlines inside it move its start up
-  return records.map(({ record, info }) => ({
-    fields: record,
-    line: info.lines - record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0),
-  }));
-}
