@@ -46,6 +46,11 @@ describe('generation against the fake server', () => {
         assert.match(r.contentHash, /^[0-9a-f]{64}$/);
         assert.ok(r.costUsd > 0);
         if (setting.method === 'response_generation') assert.ok(r.instruction.length > 0);
+        // quality enhancement keeps the pair it revised beside the revision
+        if (setting.method === 'quality_enhancement') {
+          const original = r.meta.original as { instruction?: string; response?: string } | undefined;
+          assert.ok(original?.instruction && original.response !== undefined && typeof r.meta.seed === 'number', JSON.stringify(r.meta));
+        }
       }
     }
     // the summary's cost is the price table applied to the usage the server reported
@@ -175,6 +180,17 @@ describe('generation against the fake server', () => {
       const first = await runBenchmark(config);
       assert.equal(first.datasets[0]?.failed, 4);
       assert.equal(bad.stats().requests, 8, 'two attempts per slot');
+      // each rejected answer is on record with its attempt, so a failed slot can be inspected
+      const results = new Results(config.resultsDir);
+      const row = await results.findDataset(first.datasets[0]!.id);
+      const store = await results.openDataset(row!);
+      try {
+        const tries = store.attemptsFor(0);
+        assert.equal(tries.length, 2);
+        assert.ok(tries.every((t) => t.outcome === 'invalid' && (t.rawOutput ?? '').length > 0), JSON.stringify(tries));
+      } finally {
+        await store.close();
+      }
       // without --retry-failed a second run leaves failed slots alone
       await runBenchmark(config);
       assert.equal(bad.stats().requests, 8);

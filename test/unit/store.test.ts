@@ -116,6 +116,29 @@ describe('store: DatasetStore', () => {
     }
   });
 
+  it('opens a store written before attempts kept their raw output, and adds the column without losing a row', async () => {
+    const dir = mkdir();
+    const store = await DatasetStore.open(dir, INFO);
+    await store.recordAttempt(attempt(0, 1));
+    await store.close();
+    // the older schema: attempts without raw_output
+    const SQL = await sqlJs();
+    const old = new SQL.Database(fs.readFileSync(path.join(dir, 'dataset.sqlite')));
+    old.run('CREATE TABLE a2 AS SELECT slot, attempt, outcome, reasons, input_tokens, output_tokens, cost_usd, latency_ms, cached, via, transport, at FROM attempts');
+    old.run('DROP TABLE attempts');
+    old.run('ALTER TABLE a2 RENAME TO attempts');
+    writeFileAtomic(path.join(dir, 'dataset.sqlite'), old.export());
+    old.close();
+    const again = await DatasetStore.open(dir, INFO);
+    try {
+      assert.deepEqual(again.attemptsFor(0), [attempt(0, 1)]);
+      await again.recordAttempt(attempt(1, 1, { outcome: 'invalid', reasons: ['leak: x'], rawOutput: 'INPUT: leaked' }));
+      assert.equal(again.attemptsFor(1)[0]?.rawOutput, 'INPUT: leaked');
+    } finally {
+      await again.close();
+    }
+  });
+
   it('a store directory belongs to one dataset', async () => {
     const dir = mkdir();
     const store = await DatasetStore.open(dir, INFO);

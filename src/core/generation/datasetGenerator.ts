@@ -77,7 +77,10 @@ class GenerationTask implements SlotTask<PromptChoice> {
     const p = parseOutput(setting.method, { text: res.text, finishReason: res.finishReason }, setting.placeholders, setting.validation, given);
     if (!p.ok) return p;
     const reasons = validateInstance(p.instruction, p.response, this.validation);
-    return reasons.length ? { ok: false, reasons } : { ok: true, instruction: p.instruction, response: p.response };
+    if (reasons.length) return { ok: false, reasons };
+    // quality enhancement: the pair it revised, so the two can be read side by side
+    const seed = setting.method === 'quality_enhancement' && choice.seed !== undefined ? this.src.seeds[choice.seed] : undefined;
+    return { ok: true, instruction: p.instruction, response: p.response, ...(seed ? { meta: { original: { instruction: seed.instruction, response: seed.response } } } : {}) };
   }
 
   onValid(slot: number, instance: Example): void {

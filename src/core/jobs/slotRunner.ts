@@ -466,6 +466,8 @@ export class SlotRunner<C extends object> {
       via: a.via,
       transport: a.transport,
       at: new Date().toISOString(),
+      // a rejected answer is kept so the slot can be inspected; a valid one lives in the instance
+      ...(res && !kept ? { rawOutput: res.text } : {}),
     };
     attempts.push(record);
     this.track(slot, store.recordAttempt(record));

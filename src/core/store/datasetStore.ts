@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS attempts (
   via TEXT NOT NULL,
   transport TEXT NOT NULL,
   at TEXT NOT NULL,
+  raw_output TEXT NOT NULL DEFAULT '',
   PRIMARY KEY (slot, attempt)
 );
 CREATE TABLE IF NOT EXISTS intents (slot INTEGER NOT NULL, attempt INTEGER NOT NULL, choice TEXT NOT NULL, PRIMARY KEY (slot, attempt));
@@ -72,6 +73,15 @@ CREATE TABLE IF NOT EXISTS batches (
   updated_at TEXT NOT NULL
 );
 `;
+
+/** Brings a store written by an older version to this schema (columns added since; never data lost). */
+function migrate(db: Database): void {
+  const cols = new Set<string>();
+  const st = db.prepare('PRAGMA table_info(attempts)');
+  while (st.step()) cols.add(String(st.get()[1]));
+  st.free();
+  if (!cols.has('raw_output')) db.run("ALTER TABLE attempts ADD COLUMN raw_output TEXT NOT NULL DEFAULT ''");
+}
 
 /** Identity of a dataset: one generator × one setting × one run. */
 export interface DatasetInfo {
@@ -123,6 +133,8 @@ export interface AttemptRecord {
   /** Failed transport tries (429, 5xx, timeouts) before this attempt got its answer, each with its reason. */
   transport: string[];
   at: string;
+  /** What an invalid attempt's answer said (so a failed slot shows each try's output); absent otherwise. */
+  rawOutput?: string;
 }
 
 /**
@@ -276,6 +288,7 @@ export class DatasetStore {
       }
       db ??= new SQL.Database();
       db.run(SCHEMA);
+      migrate(db);
       if (meta.id && meta.id !== info.id) throw new StoreError(`belongs to dataset ${meta.id}, not ${info.id}`, dbFile);
       const base = { bytes: Number(meta.journal_bytes ?? 0), seq: Number(meta.journal_seq ?? 0) };
       const store = new DatasetStore(dir, { ...info, target: info.target || Number(meta.target ?? 0) }, db, unlock, base);
@@ -391,9 +404,9 @@ export class DatasetStore {
       case 'attempt': {
         const a = e as unknown as AttemptRecord;
         this.exec(
-          `INSERT OR REPLACE INTO attempts (slot, attempt, outcome, reasons, input_tokens, output_tokens, cost_usd, latency_ms, cached, via, transport, at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          [a.slot, a.attempt, a.outcome, JSON.stringify(a.reasons), a.usage.inputTokens, a.usage.outputTokens, a.costUsd, a.latencyMs, a.cached ? 1 : 0, a.via, JSON.stringify(a.transport), a.at],
+          `INSERT OR REPLACE INTO attempts (slot, attempt, outcome, reasons, input_tokens, output_tokens, cost_usd, latency_ms, cached, via, transport, at, raw_output)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [a.slot, a.attempt, a.outcome, JSON.stringify(a.reasons), a.usage.inputTokens, a.usage.outputTokens, a.costUsd, a.latencyMs, a.cached ? 1 : 0, a.via, JSON.stringify(a.transport), a.at, a.rawOutput ?? ''],
         );
         break;
       }
@@ -525,10 +538,10 @@ export class DatasetStore {
   }
 
   attemptsFor(slot: number): AttemptRecord[] {
-    return this.rows<[number, number, string, string, number, number, number, number, number, string, string, string]>(
-      'SELECT slot, attempt, outcome, reasons, input_tokens, output_tokens, cost_usd, latency_ms, cached, via, transport, at FROM attempts WHERE slot = ? ORDER BY attempt',
+    return this.rows<[number, number, string, string, number, number, number, number, number, string, string, string, string]>(
+      'SELECT slot, attempt, outcome, reasons, input_tokens, output_tokens, cost_usd, latency_ms, cached, via, transport, at, raw_output FROM attempts WHERE slot = ? ORDER BY attempt',
       [slot],
-    ).map(([s, attempt, outcome, reasons, it, ot, cost, lat, cached, via, transport, at]) => ({
+    ).map(([s, attempt, outcome, reasons, it, ot, cost, lat, cached, via, transport, at, raw]) => ({
       slot: s,
       attempt,
       outcome: outcome as AttemptRecord['outcome'],
@@ -540,6 +553,7 @@ export class DatasetStore {
       via: via as AttemptRecord['via'],
       transport: JSON.parse(transport) as string[],
       at,
+      ...(raw ? { rawOutput: raw } : {}),
     }));
   }
 
