@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AgoraError, ConfigError, MissingKeyError, Results, estimateRun, loadConfig, BENCHMARKS, gradeOutputs, redact, repairDatasetJournal, runBenchmark, runEvaluation, shortfallText, type BenchmarkName, type EvalScore, type RunEvent, type RunSummary } from '../core';
+import { AgoraError, ConfigError, MissingKeyError, Results, annotationCounts, estimateRun, loadConfig, BENCHMARKS, gradeOutputs, redact, repairDatasetJournal, runBenchmark, runEvaluation, shortfallText, type BenchmarkName, type EvalScore, type RunEvent, type RunSummary } from '../core';
 import { defaultCacheDir } from '../core/util/paths';
 import { int, table, truncate, usd, duration } from './format';
 import { progressReporter } from './progress';
@@ -126,8 +126,10 @@ export async function listCommand(opts: { results?: string; config?: string; jso
   const results = new Results(dir);
   const [runs, datasets] = [await results.index.runs(), await results.index.datasets()];
   for (const w of results.index.warnings) io.err.write(`warning: ${w}\n`);
+  // instances annotated bad (their latest line in the dataset's annotations.jsonl)
+  const bad = new Map(datasets.map((d) => [d.id, annotationCounts(path.join(dir, d.dir)).bad]));
   if (opts.json) {
-    io.out.write(JSON.stringify({ resultsDir: dir, runs, datasets }) + '\n');
+    io.out.write(JSON.stringify({ resultsDir: dir, runs, datasets: datasets.map((d) => ({ ...d, bad: bad.get(d.id) ?? 0 })) }) + '\n');
     return EXIT.ok;
   }
   if (!runs.length) {
@@ -136,8 +138,8 @@ export async function listCommand(opts: { results?: string; config?: string; jso
   }
   for (const r of runs) {
     io.out.write(`run ${r.name} — ${r.status}, updated ${r.updatedAt} (${r.configFile})\n`);
-    const rows = datasets.filter((d) => d.run === r.name).map((d) => [d.id, d.status, `${d.valid}/${d.target}`, d.failed, int(d.inputTokens + d.outputTokens), usd(d.costUsd)]);
-    io.out.write(table(['dataset', 'status', 'valid', 'failed', 'tokens', 'cost'], rows).replace(/^/gm, '  ') + '\n\n');
+    const rows = datasets.filter((d) => d.run === r.name).map((d) => [d.id, d.status, `${d.valid}/${d.target}`, d.failed, bad.get(d.id) ?? 0, int(d.inputTokens + d.outputTokens), usd(d.costUsd)]);
+    io.out.write(table(['dataset', 'status', 'valid', 'failed', 'bad', 'tokens', 'cost'], rows).replace(/^/gm, '  ') + '\n\n');
   }
   return EXIT.ok;
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { analyzeCommand } from './analyzeCommand';
+import { annotateCommand } from './annotateCommand';
 import { metricsCommand } from './metricsCommand';
 import { exportCommand, pgrCommand, registerCommand, trainCommand } from './trainingCommands';
 import { EXIT, estimateCommand, evalCommand, gradeCommand, listCommand, repairCommand, reportError, runCommand, showCommand, type Io } from './commands';
@@ -61,13 +62,30 @@ function program(): Command {
     .description('write datasets as training data (valid instances only) with a manifest of their content hashes')
     .argument('<datasets...>', 'dataset ids (see `agorabench list`), concatenated in this order')
     .requiredOption('--out <file>', 'the JSONL file to write (the manifest goes beside it)')
-    .option('--format <format>', 'chat ({"messages"}), alpaca ({"instruction","input","output"}) or llama3 ({"prompt","completion"} in the Llama-3 chat template)', 'chat')
+    .option('--format <format>', 'chat ({"messages"}), alpaca ({"instruction","input","output"}), llama3 ({"prompt","completion"} in the Llama-3 chat template) or jsonl ({"instruction","response"})', 'chat')
+    .option('--exclude <what>', 'also leave out (comma-separated): bad (annotated bad, see `agorabench annotate`), near-duplicates (flagged by `agorabench metrics`, the first of each group kept), failed (always left out)')
     .option('--system <text>', 'system prompt of chat/llama3 lines (default: the paper\'s "You are a helpful AI assistant.")')
     .option('--force', 'replace an existing file with other content')
     .option('--config <file>', 'use the results directory of this config')
     .option('--results <dir>', 'results directory (default ./.agorabench)')
     .option('--json', 'print the manifest (without the instance list) as JSON')
     .action(async (ids: string[], flags) => exit(await exportCommand(ids, flags, io)));
+  p.command('annotate')
+    .description("mark a dataset's instances bad (with a reason), good, or clear; merge a teammate's annotations; undo (kept in the dataset's annotations.jsonl)")
+    .argument('<dataset>', 'dataset id (see `agorabench list`)')
+    .option('--slot <slots>', 'slots to annotate: N[,M…] or ranges N-M (see `agorabench show`)')
+    .option('--bad', 'mark bad (needs --reason)')
+    .option('--good', 'mark good')
+    .option('--clear', 'take back the annotation')
+    .option('--reason <reason>', 'why bad: incorrect-answer, ill-posed, hallucination, formatting, near-duplicate, unsafe, off-topic, other')
+    .option('--note <text>', 'a free note')
+    .option('--merge <file>', "append a teammate's annotations.jsonl (lines already present are skipped; the latest by time wins)")
+    .option('--undo', 'take back your last annotation batch')
+    .option('--author <name>', 'who annotates (default: git config user.name, else the OS user)')
+    .option('--config <file>', 'use the results directory of this config')
+    .option('--results <dir>', 'results directory (default ./.agorabench)')
+    .option('--json', 'print the lines written as JSON')
+    .action(async (id: string, flags) => exit(await annotateCommand(id, flags, io)));
   p.command('train')
     .description('train one student per generated dataset where the config\'s "training.launcher" says, and follow the trainings (resumable)')
     .argument('<config>', 'a *.agorabench.json file with "training"')

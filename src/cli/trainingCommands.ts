@@ -1,7 +1,7 @@
 // `agorabench export`, `train` and `pgr`: from generated datasets to students and PGR.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EXPORT_FORMATS, RECIPE_FRAMEWORKS, Results, writeStudentRecipes, type RecipeFramework, type RunConfig, computePgr, compareGenerators, exportTrainingData, loadConfig, manifestPath, parseScoresCsv, parseSettingKey, registerStudent, runPgrInputs, trainStudents, type ExportFormat, type ScoreInput, type SettingKey } from '../core';
+import { EXCLUDE_CATEGORIES, EXPORT_FORMATS, RECIPE_FRAMEWORKS, type ExcludeCategory, Results, writeStudentRecipes, type RecipeFramework, type RunConfig, computePgr, compareGenerators, exportTrainingData, loadConfig, manifestPath, parseScoresCsv, parseSettingKey, registerStudent, runPgrInputs, trainStudents, type ExportFormat, type ScoreInput, type SettingKey } from '../core';
 import { EXIT, interruptible, list, resultsDir, type Io } from './commands';
 import { int, table, truncate, usd } from './format';
 import { pgrGridText } from './pgrTable';
@@ -15,24 +15,40 @@ export interface ExportFlags {
   results?: string;
   config?: string;
   json?: boolean;
+  exclude?: string;
 }
 
-/** `agorabench export <dataset…> --out <file>`: training data and its manifest. */
+/** `agorabench export <dataset…> --out <file> [--exclude bad,failed,near-duplicates]`: training data and its manifest. */
 export async function exportCommand(ids: string[], flags: ExportFlags, io: Io): Promise<number> {
   const format = (flags.format ?? 'chat') as ExportFormat;
   if (!EXPORT_FORMATS.includes(format)) {
     io.err.write(`error: unknown format "${flags.format}"; known: ${EXPORT_FORMATS.join(', ')}\n`);
     return EXIT.usage;
   }
+  const exclude = list(flags.exclude) ?? [];
+  const unknown = exclude.filter((x) => !(EXCLUDE_CATEGORIES as readonly string[]).includes(x));
+  if (unknown.length) {
+    io.err.write(`error: unknown --exclude ${unknown.map((x) => `"${x}"`).join(', ')}; known: ${EXCLUDE_CATEGORIES.join(', ')}\n`);
+    return EXIT.usage;
+  }
   const results = new Results(resultsDir(flags));
-  const manifest = await exportTrainingData(results, ids, path.resolve(flags.out), { format, systemPrompt: flags.system, overwrite: flags.force });
+  const manifest = await exportTrainingData(results, ids, path.resolve(flags.out), { format, systemPrompt: flags.system, overwrite: flags.force, excludeCategories: exclude as ExcludeCategory[] });
+  for (const d of manifest.datasets) {
+    for (const p of d.annotationProblems ?? []) io.err.write(`warning: ${p}\n`);
+    if (d.nearDuplicatesUnchecked) io.err.write(`warning: ${d.id}: ${int(d.nearDuplicatesUnchecked)} instance(s) were generated after the near-duplicate metric ran and were not checked; run \`agorabench metrics\` again\n`);
+  }
   if (flags.json) {
-    const { instances: _instances, ...rest } = manifest;
+    const { instances: _instances, excluded: _excluded, ...rest } = manifest;
     io.out.write(JSON.stringify({ ...rest, manifest: manifestPath(manifest.file) }) + '\n');
     return EXIT.ok;
   }
   for (const d of manifest.datasets) {
-    const left = [d.excludedFailed ? `${int(d.excludedFailed)} failed` : '', d.excludedMarked ? `${int(d.excludedMarked)} marked bad` : ''].filter(Boolean).join(', ');
+    const left = [
+      d.excludedFailed ? `${int(d.excludedFailed)} failed` : '',
+      d.excludedBad ? `${int(d.excludedBad)} annotated bad${d.excludedBadStale ? ` (${int(d.excludedBadStale)} of them stale: the content changed since)` : ''}` : '',
+      d.excludedNearDuplicates ? `${int(d.excludedNearDuplicates)} near-duplicates` : '',
+      d.excludedMarked ? `${int(d.excludedMarked)} marked` : '',
+    ].filter(Boolean).join(', ');
     io.out.write(`${d.id}: ${int(d.exported)} instances${left ? ` (left out: ${left})` : ''}, generated for ${usd(d.costUsd)}\n`);
   }
   io.out.write(`${manifest.file}: ${int(manifest.lines)} lines, ${format}, sha256 ${manifest.sha256.slice(0, 16)}…\nmanifest: ${manifestPath(manifest.file)}\n`);

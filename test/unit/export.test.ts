@@ -4,7 +4,8 @@ import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Results, exportTrainingData, loadConfig, manifestPath, runBenchmark, type ExportManifest } from '../../src/core';
+import { NEAR_DUP_METRIC, Results, annotate, annotationsPath, datasetDirOf, exportTrainingData, loadConfig, manifestPath, runBenchmark, type ExportManifest } from '../../src/core';
+import { DatasetStore } from '../../src/core/store/datasetStore';
 import { llama3ChatText, STUDENT_SYSTEM_PROMPT } from '../../src/core/generation/chatFormat';
 import type { DataError } from '../../src/core/errors';
 import { startFakeServer, type FakeServer } from '../fake-server';
@@ -35,7 +36,7 @@ describe('training data export', function () {
   });
   after(() => server.close());
 
-  async function valid(id: string): Promise<{ id: string; instruction: string; response: string; contentHash: string }[]> {
+  async function valid(id: string): Promise<{ id: string; slot: number; instruction: string; response: string; contentHash: string }[]> {
     const { rows } = await results.page(id, { status: 'valid', limit: 1000 });
     return rows;
   }
@@ -75,6 +76,67 @@ describe('training data export', function () {
     const m = await exportTrainingData(results, [ids[0] ?? ''], path.join(dir, 'train', 'marked.jsonl'), { format: 'chat', exclude: new Set([a?.id ?? '', b?.id ?? '']) });
     assert.equal(m.datasets[0]?.excludedMarked, 2);
     assert.ok(!m.instances.some((i) => i.id === a?.id || i.id === b?.id));
+  });
+
+  it('jsonl format: plain {"instruction", "response"} lines', async () => {
+    const rows = await valid(ids[0] ?? '');
+    const out = path.join(dir, 'train', 'plain.jsonl');
+    const m = await exportTrainingData(results, [ids[0] ?? ''], out, { format: 'jsonl' });
+    assert.equal(m.systemPrompt, null);
+    assert.deepEqual(fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown), rows.map((r) => ({ instruction: r.instruction, response: r.response })));
+  });
+
+  it('--exclude bad leaves out the latest-bad instances, current or stale, and the manifest says which', async () => {
+    const id = ids[0] ?? '';
+    const rows = await valid(id);
+    const [a, b, c] = rows;
+    assert.ok(a && b && c);
+    const row = (await results.findDataset(id))!;
+    const ddir = datasetDirOf(results, row);
+    try {
+      await annotate(results, id, { slots: [a.slot, b.slot, c.slot], label: 'bad', reason: 'off-topic', author: 't' });
+      await annotate(results, id, { slots: [c.slot], label: 'good', author: 't' });
+      // an annotation made on other content: stale, still left out
+      fs.appendFileSync(annotationsPath(ddir), JSON.stringify({ instance: b.id, hash: 'old-hash', label: 'bad', reason: 'unsafe', author: 't', time: new Date(Date.now() + 1000).toISOString(), batch: 'x' }) + '\n');
+      const m = await exportTrainingData(results, [id], path.join(dir, 'train', 'nobad.jsonl'), { format: 'chat', excludeCategories: ['bad', 'failed'] });
+      assert.deepEqual([m.datasets[0]?.excludedBad, m.datasets[0]?.excludedBadStale, m.datasets[0]?.exported], [2, 1, rows.length - 2]);
+      assert.deepEqual(m.excluded, [
+        { id: a.id, why: 'bad', reason: 'off-topic', annotation: 'current' },
+        { id: b.id, why: 'bad', reason: 'unsafe', annotation: 'stale' },
+      ]);
+      assert.ok(m.instances.some((i) => i.id === c.id), 'marked good again: exported');
+      // without the category the annotations are not read
+      const all = await exportTrainingData(results, [id], path.join(dir, 'train', 'withbad.jsonl'), { format: 'chat' });
+      assert.equal(all.datasets[0]?.exported, rows.length);
+    } finally {
+      fs.rmSync(annotationsPath(ddir), { force: true });
+    }
+  });
+
+  it('--exclude near-duplicates needs the metric, then keeps the first of each near-duplicate group', async () => {
+    const id = ids[1] ?? '';
+    const out = path.join(dir, 'train', 'nodup.jsonl');
+    await assert.rejects(exportTrainingData(results, [id], out, { format: 'chat', excludeCategories: ['near-duplicates'] }), /has no near-duplicate metric \(instruction_near_dup@lexical\); run `agorabench metrics <config>` first/);
+    const rows = await valid(id);
+    assert.ok(rows.length >= 6, `${rows.length} valid`);
+    const s = rows.map((r) => r.slot);
+    const [s0, s1, s2, s3, s4] = s as [number, number, number, number, number];
+    // a pair (s0, s1) and a chain s2 → s3 → s4 → s3; the last valid slot has no value (generated after the metric)
+    const flags = new Map<number, number>([[s0, s1], [s1, s0], [s2, s3], [s3, s4], [s4, s3]]);
+    const row = (await results.findDataset(id))!;
+    const store = await DatasetStore.open(datasetDirOf(results, row), { id: row.id, run: row.run, generator: row.generator, setting: row.setting, target: row.target });
+    try {
+      await store.recordMetrics(s.slice(0, -1).map((slot) => ({ slot, key: NEAR_DUP_METRIC, value: flags.has(slot) ? 1 : 0, detail: flags.has(slot) ? { of: flags.get(slot), jaccard: 0.9 } : {} })));
+    } finally {
+      await store.close();
+    }
+    const m = await exportTrainingData(results, [id], out, { format: 'chat', excludeCategories: ['near-duplicates'] });
+    assert.deepEqual(m.excluded.map((e) => [e.id, e.why, e.keptSlot]), [
+      [rows[1]?.id, 'near-duplicate', s0],
+      [rows[3]?.id, 'near-duplicate', s2],
+      [rows[4]?.id, 'near-duplicate', s2],
+    ]);
+    assert.deepEqual([m.datasets[0]?.excludedNearDuplicates, m.datasets[0]?.nearDuplicatesUnchecked, m.datasets[0]?.exported], [3, 1, rows.length - 3]);
   });
 
   it('never replaces a file with other content unless asked; the same export again is fine', async () => {
