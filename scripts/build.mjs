@@ -32,6 +32,11 @@ const panels = fs.existsSync(path.join(root, 'webview-ui'))
 const builds = [
   { ...node, entryPoints: [path.join(root, 'src/extension/extension.ts')], outfile: path.join(dist, 'extension.js') },
   { ...node, entryPoints: [path.join(root, 'src/cli/main.ts')], outfile: path.join(dist, 'cli.js'), banner: { js: '#!/usr/bin/env node' } },
+  // the instance browser's worker thread (src/core/browse): started by path from the other bundles
+  { ...node, entryPoints: [path.join(root, 'src/core/browse/browseWorker.ts')], outfile: path.join(dist, 'browseWorker.js') },
+  // the extension's jobs (run, evaluate, metrics) run in this worker thread, off the extension host's main thread
+  { ...node, entryPoints: [path.join(root, 'src/core/threads/jobWorker.ts')], outfile: path.join(dist, 'jobWorker.js') },
+  { ...node, entryPoints: [path.join(root, 'src/extension/pgr/pgrWorker.ts')], outfile: path.join(dist, 'pgrWorker.js') },
   ...panels.map((p) => ({
     bundle: true,
     platform: 'browser',

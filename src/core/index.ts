@@ -7,6 +7,8 @@ export * from './run/types';
 export { runBenchmark } from './run/runBenchmark';
 export { shortfallText, type SeedShortfall } from './run/prepare';
 export { Results, datasetId } from './results';
+export { BrowseClient, BrowseError, DatasetBrowser, metricLabel, type BrowseDataset } from './browse';
+export { runJobInWorker, type JobKind } from './threads/jobClient';
 export type { DatasetRow, RunRow } from './store/indexStore';
 export { repairDatasetJournal, type InstanceRow, type InstanceQuery } from './store/datasetStore';
 export { estimateRun, type RunEstimate, type DatasetEstimate } from './cost/estimate';

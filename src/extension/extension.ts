@@ -4,7 +4,9 @@ import { registerEvaluateCommand } from './eval/evaluateCommand';
 import { registerInstancesSerializer } from './instances/instancesSerializer';
 import { registerMetricsCommand } from './metrics/metricsCommand';
 import { registerOpenInstances } from './instances/openInstancesCommand';
+import { registerOpenPgr } from './pgr/openPgrCommand';
 import { registerRunCommand } from './run/runCommand';
+import { registerScatter } from './scatter/openScatterCommand';
 import { registerSetApiKey } from './secrets/setApiKeyCommand';
 import { createServices } from './services';
 import { registerExportCommand } from './training/exportCommand';
@@ -23,6 +25,8 @@ export function activate(context: vscode.ExtensionContext): void {
     registerSetApiKey(context, services),
     registerOpenInstances(context, services),
     registerInstancesSerializer(context, services),
+    registerOpenPgr(context, services),
+    registerScatter(context, services),
   );
   services.log.info(`activated ${context.extension.id} ${String(context.extension.packageJSON.version)} (workspace trusted: ${String(vscode.workspace.isTrusted)})`);
 }

@@ -1,5 +1,6 @@
 // The one services object every feature receives: created once in activate, no hidden singletons.
 import * as vscode from 'vscode';
+import { BrowseClient } from '../core';
 import { ConfigDiagnostics } from './config/configDiagnostics';
 import { InstancesPanels } from './instances/instancesPanels';
 import { RunRegistry } from './run/runRegistry';
@@ -13,6 +14,8 @@ export interface Services {
   readonly diagnostics: ConfigDiagnostics;
   readonly runs: RunRegistry;
   readonly panels: InstancesPanels;
+  /** The browse worker thread: reads large stores for the panels off the main thread. */
+  readonly browse: BrowseClient;
 }
 
 /** Builds the services; each one that holds resources is disposed with the extension. */
@@ -20,7 +23,8 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const log = vscode.window.createOutputChannel('AgoraBench', { log: true });
   const diagnostics = new ConfigDiagnostics();
   const runs = new RunRegistry();
-  const panels = new InstancesPanels(context.extensionUri, log);
-  context.subscriptions.push(log, diagnostics, runs, panels);
-  return { extensionUri: context.extensionUri, log, keys: new KeyStore(context.secrets), diagnostics, runs, panels };
+  const browse = new BrowseClient();
+  const panels = new InstancesPanels(context.extensionUri, log, browse);
+  context.subscriptions.push(log, diagnostics, runs, panels, { dispose: () => void browse.dispose() });
+  return { extensionUri: context.extensionUri, log, keys: new KeyStore(context.secrets), diagnostics, runs, panels, browse };
 }

@@ -2,47 +2,138 @@
 // webview (webview-ui/instances). Both sides import this file, so a change breaks the build on
 // both sides instead of at run time. The webview is not trusted blindly: the host checks every
 // incoming message with `parseWebviewMessage`.
+//
+// The panel is a virtualised table over a query (filter + sort) that the host answers from the
+// store (off the extension host's main thread): the webview asks for row ranges by offset, a
+// detail for the selected slot, and the same slot across generators for the compare view.
 
-/** Which instances a page shows. */
+/** Which instances a query keeps by status. */
 export type StatusFilter = 'all' | 'valid' | 'failed';
 export const STATUS_FILTERS: readonly StatusFilter[] = ['all', 'valid', 'failed'];
 
-/** Keyset cursor: at most one of the two is set; none = the first page. */
-export interface PageCursor {
-  /** Rows with a slot greater than this (next page). */
-  afterSlot?: number;
-  /** Rows with a slot less than this (previous page). */
-  beforeSlot?: number;
+/** A metric's range; `missing: true` keeps only rows without a value for it. */
+export interface MetricRange {
+  key: string;
+  min?: number;
+  max?: number;
+  missing?: boolean;
 }
 
-export interface PageParams {
-  filter: StatusFilter;
-  cursor: PageCursor;
-  /** Rows per page; the host caps it. */
+export interface FilterView {
+  status: StatusFilter;
+  /** Case-insensitive text in the instruction, response or failure reasons. */
+  text?: string;
+  metrics: MetricRange[];
+  /** An explicit set of slots (a selection made in the scatter panel). */
+  slots?: number[];
+  /** An annotation label ('' = not annotated); ignored until annotations exist. */
+  annotation?: string;
+}
+
+/** Built-in columns, and any metric as `metric:<key>`. */
+export type SortColumn = 'slot' | 'status' | 'attempts' | 'cost' | 'tokens' | 'latency' | 'instructionLength' | 'responseLength' | `metric:${string}`;
+export const BUILTIN_SORT_COLUMNS: readonly SortColumn[] = ['slot', 'status', 'attempts', 'cost', 'tokens', 'latency', 'instructionLength', 'responseLength'];
+
+export interface SortView {
+  column: SortColumn;
+  dir: 'asc' | 'desc';
+}
+
+export interface QueryView {
+  filter: FilterView;
+  sort: SortView;
+}
+
+export const DEFAULT_QUERY: QueryView = { filter: { status: 'all', metrics: [] }, sort: { column: 'slot', dir: 'asc' } };
+
+/** One table row: the texts are cut (the detail has them whole). */
+export interface RowView {
+  slot: number;
+  id: string;
+  status: 'valid' | 'failed';
+  /** First ~300 characters. */
+  instruction: string;
+  response: string;
+  /** A failed instance: its last failure reason (its texts are empty), shown in their place. */
+  reason?: string;
+  attempts: number;
+  costUsd: number;
+  tokens: number;
+  latencyMs: number;
+  /** Value per metric key; a key that is absent or null has no value for this instance. */
+  metrics: Record<string, number | null>;
+  annotation?: string;
+}
+
+export interface RowsParams {
+  query: QueryView;
+  offset: number;
   limit: number;
 }
 
-/** One instance as the panel shows it (no raw provider output, nothing secret). */
-export interface InstanceView {
-  id: string;
+export interface RowsResult {
+  /** Rows the query matches in all. */
+  total: number;
+  offset: number;
+  rows: RowView[];
+}
+
+export interface AttemptView {
+  attempt: number;
+  outcome: 'valid' | 'invalid' | 'transport' | 'cancelled';
+  reasons: string[];
+  /** What the model answered on this attempt ('' when there was no answer, or for the valid one: see the instance). */
+  rawOutput: string;
+  costUsd: number;
+  latencyMs: number;
+  cached: boolean;
+  transport: string[];
+  at: string;
+}
+
+export interface ExampleView {
+  instruction: string;
+  response: string;
+}
+
+/** Everything about one slot, for the detail pane. */
+export interface DetailView {
   slot: number;
+  id: string;
   status: 'valid' | 'failed';
   instruction: string;
   response: string;
-  /** Why the slot failed (or why earlier attempts were rejected). */
+  rawOutput: string;
+  /** Failure reasons of the slot (and of earlier rejected attempts), newest last. */
   reasons: string[];
-  attempts: number;
+  attempts: AttemptView[];
+  metrics: Array<{ key: string; value: number | null; detail: Record<string, unknown> }>;
+  /** Anything else the store keeps with the instance: prompt choice, benchmark item fields (itemId, extracted, reference, verdict…). */
+  meta: Record<string, unknown>;
+  /** The prompt as sent, rebuilt from the config and the journaled choice; or why it cannot be shown. */
+  prompt?: { system: string; user: string } | { unavailable: string };
+  /** Quality enhancement: the pair that was revised. */
+  original?: ExampleView;
+  /** Instance generation: the demonstrations shown, in prompt order. */
+  demonstrations?: Array<ExampleView & { source: 'seed' | 'generated'; ref: number }>;
+  costUsd: number;
   inputTokens: number;
   outputTokens: number;
-  costUsd: number;
   latencyMs: number;
   finishedAt: string;
 }
 
-export interface PageResult {
-  rows: InstanceView[];
-  hasPrevious: boolean;
-  hasNext: boolean;
+/** The same slot in every dataset of the run with this setting (one column per generator). */
+export interface CompareResult {
+  columns: Array<{ datasetId: string; generator: string; model: string; detail: DetailView | null }>;
+}
+
+export interface MetricColumnView {
+  key: string;
+  /** Short label for a column header. */
+  label: string;
+  n: number;
+  missing: number;
 }
 
 /** The dataset the panel shows, with live counts. */
@@ -57,13 +148,23 @@ export interface DatasetView {
   valid: number;
   failed: number;
   costUsd: number;
+  /** 'generation' datasets, or 'evaluation' answer stores (benchmark items: prompt, output, extracted answer, verdict). */
+  kind: 'generation' | 'evaluation' | 'other';
 }
 
 /** Request methods: each maps params to a result. */
 export interface InstancesRequests {
-  page: { params: PageParams; result: PageResult };
+  rows: { params: RowsParams; result: RowsResult };
+  detail: { params: { slot: number }; result: DetailView | null };
+  /** Row index of a slot under a query (jump to slot), or −1. */
+  indexOf: { params: { query: QueryView; slot: number }; result: number };
+  columns: { params: Record<string, never>; result: { metrics: MetricColumnView[] } };
+  compare: { params: { slot: number }; result: CompareResult };
+  /** The host asks where to save and writes the query's rows as CSV; null when the user cancelled. */
+  exportCsv: { params: { query: QueryView }; result: { file: string; rows: number } | null };
 }
 export type RequestMethod = keyof InstancesRequests;
+export const REQUEST_METHODS: readonly RequestMethod[] = ['rows', 'detail', 'indexOf', 'columns', 'compare', 'exportCsv'];
 
 /** Webview → host. */
 export type WebviewMessage =
@@ -73,11 +174,15 @@ export type WebviewMessage =
 
 /** Host → webview. */
 export type HostMessage =
-  | { type: 'init'; dataset: DatasetView; resultsDir: string; pageSize: number }
+  | { type: 'init'; dataset: DatasetView; resultsDir: string; pageSize: number; siblings: Array<{ datasetId: string; generator: string }> }
   | { [M in RequestMethod]: { type: 'response'; id: number; method: M; ok: true; result: InstancesRequests[M]['result'] } }[RequestMethod]
   | { type: 'response'; id: number; method: RequestMethod; ok: false; error: string }
-  /** The store changed on disk (a run is writing): new counts; the webview reloads its page. */
+  /** The store changed on disk (a run is writing): new counts; the webview re-queries what it shows. */
   | { type: 'datasetChanged'; dataset: DatasetView }
+  /** Show this slot (a click in another panel): select it, scroll to it, open its detail. */
+  | { type: 'reveal'; slot: number }
+  /** Replace the filter (a box-selection in the scatter panel). */
+  | { type: 'setFilter'; filter: FilterView }
   /** The panel cannot show its dataset (e.g. it was deleted). */
   | { type: 'error'; message: string };
 
@@ -85,46 +190,101 @@ export type HostMessage =
 export interface InstancesPanelState {
   resultsDir: string;
   datasetId: string;
-  filter: StatusFilter;
-  cursor: PageCursor;
+  query: QueryView;
+  /** First visible row index. */
+  scrollIndex?: number;
   selectedSlot?: number;
+  view: 'table' | 'compare';
 }
 
-export const MAX_PAGE_SIZE = 200;
+export const MAX_PAGE_SIZE = 500;
+export const MAX_TEXT_FILTER = 500;
+export const MAX_SELECTED_SLOTS = 200_000;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+// ---- validation of untrusted input --------------------------------------------------------
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
-const optionalInt = (v: unknown) => v === undefined || isInt(v);
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isKey = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 300;
 
 export function isStatusFilter(v: unknown): v is StatusFilter {
   return typeof v === 'string' && (STATUS_FILTERS as readonly string[]).includes(v);
 }
 
-function isCursor(v: unknown): v is PageCursor {
-  return isObject(v) && optionalInt(v.afterSlot) && optionalInt(v.beforeSlot) && !(v.afterSlot !== undefined && v.beforeSlot !== undefined);
+export function isSortColumn(v: unknown): v is SortColumn {
+  return typeof v === 'string' && ((BUILTIN_SORT_COLUMNS as readonly string[]).includes(v) || (v.startsWith('metric:') && isKey(v.slice(7))));
+}
+
+function parseRange(v: unknown): MetricRange | undefined {
+  if (!isObject(v) || !isKey(v.key)) return undefined;
+  if ((v.min !== undefined && !isNum(v.min)) || (v.max !== undefined && !isNum(v.max)) || (v.missing !== undefined && typeof v.missing !== 'boolean')) return undefined;
+  return { key: v.key, ...(v.min !== undefined ? { min: v.min } : {}), ...(v.max !== undefined ? { max: v.max } : {}), ...(v.missing !== undefined ? { missing: v.missing } : {}) };
+}
+
+export function parseFilter(v: unknown): FilterView | undefined {
+  if (!isObject(v) || !isStatusFilter(v.status) || !Array.isArray(v.metrics) || v.metrics.length > 50) return undefined;
+  const metrics = v.metrics.map(parseRange);
+  if (metrics.some((m) => !m)) return undefined;
+  if (v.text !== undefined && (typeof v.text !== 'string' || v.text.length > MAX_TEXT_FILTER)) return undefined;
+  if (v.slots !== undefined && (!Array.isArray(v.slots) || v.slots.length > MAX_SELECTED_SLOTS || !v.slots.every(isInt))) return undefined;
+  if (v.annotation !== undefined && typeof v.annotation !== 'string') return undefined;
+  return {
+    status: v.status,
+    metrics: metrics as MetricRange[],
+    ...(v.text ? { text: v.text } : {}),
+    ...(v.slots !== undefined ? { slots: v.slots as number[] } : {}),
+    ...(v.annotation !== undefined ? { annotation: v.annotation } : {}),
+  };
+}
+
+export function parseQuery(v: unknown): QueryView | undefined {
+  if (!isObject(v) || !isObject(v.sort) || !isSortColumn(v.sort.column) || (v.sort.dir !== 'asc' && v.sort.dir !== 'desc')) return undefined;
+  const filter = parseFilter(v.filter);
+  return filter ? { filter, sort: { column: v.sort.column, dir: v.sort.dir } } : undefined;
 }
 
 /** Checks a message from the webview; undefined when it is not one we understand. */
 export function parseWebviewMessage(v: unknown): WebviewMessage | undefined {
   if (!isObject(v)) return undefined;
   if (v.type === 'ready') return { type: 'ready' };
-  if (v.type === 'request' && isInt(v.id) && v.method === 'page' && isObject(v.params)) {
-    const p = v.params;
-    if (isStatusFilter(p.filter) && isCursor(p.cursor) && isInt(p.limit) && p.limit > 0) {
-      return { type: 'request', id: v.id, method: 'page', params: { filter: p.filter, cursor: p.cursor, limit: Math.min(p.limit, MAX_PAGE_SIZE) } };
+  if (v.type !== 'request' || !isInt(v.id) || !isObject(v.params)) return undefined;
+  const p = v.params;
+  const id = v.id;
+  switch (v.method) {
+    case 'rows': {
+      const query = parseQuery(p.query);
+      if (!query || !isInt(p.offset) || p.offset < 0 || !isInt(p.limit) || p.limit < 1) return undefined;
+      return { type: 'request', id, method: 'rows', params: { query, offset: p.offset, limit: Math.min(p.limit, MAX_PAGE_SIZE) } };
     }
+    case 'detail':
+      return isInt(p.slot) ? { type: 'request', id, method: 'detail', params: { slot: p.slot } } : undefined;
+    case 'compare':
+      return isInt(p.slot) ? { type: 'request', id, method: 'compare', params: { slot: p.slot } } : undefined;
+    case 'indexOf': {
+      const query = parseQuery(p.query);
+      return query && isInt(p.slot) ? { type: 'request', id, method: 'indexOf', params: { query, slot: p.slot } } : undefined;
+    }
+    case 'columns':
+      return { type: 'request', id, method: 'columns', params: {} };
+    case 'exportCsv': {
+      const query = parseQuery(p.query);
+      return query ? { type: 'request', id, method: 'exportCsv', params: { query } } : undefined;
+    }
+    default:
+      return undefined;
   }
-  return undefined;
 }
 
-/** Checks persisted panel state (it comes back from disk after a reload). */
+/** Checks persisted panel state (it comes back from disk after a reload); older states get the defaults. */
 export function parsePanelState(v: unknown): InstancesPanelState | undefined {
   if (!isObject(v) || typeof v.resultsDir !== 'string' || typeof v.datasetId !== 'string') return undefined;
   return {
     resultsDir: v.resultsDir,
     datasetId: v.datasetId,
-    filter: isStatusFilter(v.filter) ? v.filter : 'all',
-    cursor: isCursor(v.cursor) ? v.cursor : {},
+    query: parseQuery(v.query) ?? DEFAULT_QUERY,
+    view: v.view === 'compare' ? 'compare' : 'table',
+    ...(isInt(v.scrollIndex) && v.scrollIndex >= 0 ? { scrollIndex: v.scrollIndex } : {}),
     ...(isInt(v.selectedSlot) ? { selectedSlot: v.selectedSlot } : {}),
   };
 }

@@ -286,12 +286,15 @@ describe('student training', function () {
 
     it('finished while nobody was following: the exit-code file gives the outcome', async () => {
       const dir = tempDir('cmd-unwatched');
-      script(dir, 'train.sh', 'echo done-alone; exit 7');
+      // it ends only once we have stopped following (on a busy machine an instant exit could beat the detach)
+      const go = path.join(dir, 'go');
+      script(dir, 'train.sh', `while [ ! -e '${go}' ]; do sleep 0.02; done; echo done-alone; exit 7`);
       const jobDir = path.join(dir, 'job');
       const detach = new AbortController();
       detach.abort();
       const first = await trainWithCommand(base(dir), { dir: jobDir, pollMs: 20, detach: detach.signal });
       assert.equal(first.status, 'running');
+      fs.writeFileSync(go, '');
       await until('the exit-code file', () => fs.existsSync(path.join(jobDir, 'exit-code')));
       await until('the group to end', () => groupGone(first.pid ?? 0));
       const job = await trainWithCommand(base(dir), { dir: jobDir, pollMs: 20 });

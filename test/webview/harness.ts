@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildWebviewHtml, createNonce } from '../../src/extension/webview/webviewHtml';
 import { CHROMIUM_ARGS, chromiumPath } from '../vscode-host/chromium';
+import { themeScript, type ThemeKind } from './themes';
 
 const ROOT = path.resolve(__dirname, '../..');
 const ORIGIN = 'http://agorabench-webview.test';
@@ -50,7 +51,13 @@ export interface PanelPage {
   violations(): Promise<string[]>;
   /** Requests that went anywhere but the webview origin. */
   foreignRequests: string[];
+  /** Switches the page to another VS Code theme (variables and body class), as VS Code does live. */
+  setTheme(kind: ThemeKind): Promise<void>;
+  /** Writes a PNG of the page to test-output/screenshots/<name>.png for a reviewer; returns its path. */
+  screenshot(name: string): Promise<string>;
 }
+
+export const SCREENSHOTS_DIR = path.join(ROOT, 'test-output', 'screenshots');
 
 export interface OpenPanelOptions {
   panel: string;
@@ -58,6 +65,9 @@ export interface OpenPanelOptions {
   initialState?: unknown;
   /** Extra markup at the end of <body>, e.g. an inline script the CSP must block. */
   inject?: string;
+  /** VS Code theme to start in (default light). */
+  theme?: ThemeKind;
+  viewport?: { width: number; height: number };
 }
 
 export async function openPanel(browser: Browser, o: OpenPanelOptions): Promise<PanelPage> {
@@ -67,7 +77,7 @@ export async function openPanel(browser: Browser, o: OpenPanelOptions): Promise<
     '</body>',
     `${o.inject ?? ''}</body>`,
   );
-  const page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+  const page = await browser.newPage({ viewport: o.viewport ?? { width: 1100, height: 800 } });
   const foreignRequests: string[] = [];
   await page.route('**/*', async (route) => {
     const url = new URL(route.request().url());
@@ -83,6 +93,7 @@ export async function openPanel(browser: Browser, o: OpenPanelOptions): Promise<
   // runs before the page's own scripts and outside its CSP, like VS Code's own webview preamble;
   // browser code is kept as strings because this file is type-checked without the DOM library
   await page.addInitScript({ content: `(${STUB})(${JSON.stringify(o.initialState ?? null)})` });
+  await page.addInitScript({ content: themeScript(o.theme ?? 'light') });
   await page.goto(`${ORIGIN}/index.html`);
 
   const posted = () => page.evaluate<unknown[]>('window.__posted');
@@ -101,5 +112,14 @@ export async function openPanel(browser: Browser, o: OpenPanelOptions): Promise<
     state: () => page.evaluate<unknown>('window.__state()'),
     violations: () => page.evaluate<string[]>('window.__violations'),
     foreignRequests,
+    async setTheme(kind) {
+      await page.evaluate<void>(themeScript(kind));
+    },
+    async screenshot(name) {
+      fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+      const file = path.join(SCREENSHOTS_DIR, `${name}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
   };
 }

@@ -1,4 +1,5 @@
 import type { AnalysisReport, Correlation, RegressionResult } from './types';
+import { csvLine, csvNumber } from '../util/csvRecords';
 
 /**
  * The report as plain text for a terminal or a log: aligned tables with 3 significant digits and
@@ -57,7 +58,7 @@ export function analysisCsv(report: AnalysisReport): string {
     ...report.table.columns.map((c) => csvNumber(r.values[c] ?? null)),
     ...components.map((_, j) => csvNumber(scores.get(r.id)?.[j] ?? null)),
   ]);
-  return [header, ...lines].map((cells) => cells.map(csvCell).join(',')).join('\n') + '\n';
+  return [header, ...lines].map(csvLine).join('\n') + '\n';
 }
 
 /** 3 significant digits; integers from 1000 up in full; tiny values in exponent form; null as —. */
@@ -116,11 +117,3 @@ function grid(header: string[], rows: string[][], left = 1): string {
   return all.map((r) => `  ${header.map((_, i) => pad(r[i] ?? '', i)).join('  ')}`.trimEnd()).join('\n');
 }
 
-function csvNumber(x: number | null): string {
-  return x === null || !Number.isFinite(x) ? '' : String(x);
-}
-
-/** RFC 4180 quoting where a cell needs it. */
-function csvCell(s: string): string {
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}

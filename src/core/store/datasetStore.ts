@@ -490,6 +490,15 @@ export class DatasetStore {
     this.unlock();
   }
 
+  /**
+   * The in-memory database of a read-only snapshot, for readers with their own queries (the
+   * instance browser builds its indexes on it). A writer's database is never handed out.
+   */
+  snapshot(): Database {
+    if (!this.readOnly) throw new StoreError('only a read-only store hands out its database', this.dir);
+    return this.db;
+  }
+
   /** What the store says about itself (identity, model, config file), for rebuilding the index. */
   meta(): Record<string, string> {
     return readMeta(this.db);

@@ -16,3 +16,18 @@ export function csvRecords(text: string, file: string): { fields: string[]; line
     line: info.lines - record.reduce((n, f) => n + (f.match(/\n/g)?.length ?? 0), 0),
   }));
 }
+
+/** RFC 4180 quoting where a cell needs it. */
+export function csvCell(s: string): string {
+  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** A number at full precision; empty for null, NaN or infinity. */
+export function csvNumber(x: number | null | undefined): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? '' : String(x);
+}
+
+/** One CSV line (no line end) from its cells. */
+export function csvLine(cells: readonly string[]): string {
+  return cells.map(csvCell).join(',');
+}

@@ -1,7 +1,7 @@
 // "AgoraBench: Evaluate Models": every model of the config's "evaluations" on its benchmarks,
 // with progress and Cancel; the scores go to the index (for PGR) and to the Output channel.
 import * as vscode from 'vscode';
-import { BENCHMARK_INFO, runEvaluation, type EvalScore, type EvalSummary, type RunConfig } from '../../core';
+import { BENCHMARK_INFO, runJobInWorker, type EvalScore, type EvalSummary, type RunConfig } from '../../core';
 import { prepareLaunch, runWithProgress, type LaunchSpec } from '../run/launch';
 import { formatUsd } from '../run/progressReporter';
 import type { RunOutcome } from '../run/runOutcome';
@@ -32,7 +32,7 @@ async function evaluate(services: Services, arg: unknown): Promise<EvalOutcome> 
     void vscode.window.showWarningMessage(`AgoraBench: ${config.name} declares no "evaluations" (models to evaluate).`);
     return { status: 'no-config' };
   }
-  const done = await runWithProgress(services, config, EVAL_LAUNCH, (o) => runEvaluation(config, o));
+  const done = await runWithProgress(services, config, EVAL_LAUNCH, (o) => runJobInWorker<EvalSummary>('eval', config, o));
   if ('outcome' in done) return done.outcome as EvalOutcome;
   const { summary } = done;
   services.log.info(`scores of "${summary.run}":\n${scoreLines(summary.scores).join('\n')}`);

@@ -1,26 +1,31 @@
 // Host controller of one Instances panel: answers the webview's typed requests from a
-// DatasetPager and tells it when the store changed on disk.
+// DatasetSource (the browse worker), tells it when the store changed on disk, and forwards what
+// other panels ask it to show (a slot, a selection).
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core';
-import { parseWebviewMessage, type HostMessage, type WebviewMessage } from '../../protocol/instancesProtocol';
+import { parseWebviewMessage, type FilterView, type HostMessage, type InstancesRequests, type RequestMethod, type WebviewMessage } from '../../protocol/instancesProtocol';
 import { renderWebview } from '../webview/webviewPanelHtml';
-import type { DatasetPager } from './datasetPager';
+import type { DatasetSource } from './datasetSource';
 import { StoreWatcher } from './storeWatcher';
 
 export const INSTANCES_VIEW_TYPE = 'agorabench.instances';
-export const PAGE_SIZE = 50;
+/** Rows the webview asks for at a time. */
+export const PAGE_SIZE = 200;
 
 export class InstancesPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposed = new vscode.EventEmitter<void>();
   private watcher: StoreWatcher | undefined;
   private isDisposed = false;
+  private ready = false;
+  /** Messages for a webview that has not said `ready` yet (a reveal right after opening). */
+  private queued: HostMessage[] = [];
   /** Fires once, when the panel closes. */
   readonly onDidDispose = this.disposed.event;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
-    private readonly pager: DatasetPager,
+    private readonly source: DatasetSource,
     extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
   ) {
@@ -35,11 +40,26 @@ export class InstancesPanel implements vscode.Disposable {
   }
 
   get datasetId(): string {
-    return this.pager.datasetId;
+    return this.source.datasetId;
   }
 
   get resultsDir(): string {
-    return this.pager.resultsDir;
+    return this.source.resultsDir;
+  }
+
+  /** Selects a slot and shows its detail (a click in the scatter panel). */
+  reveal(slot: number): void {
+    this.send({ type: 'reveal', slot });
+  }
+
+  /** Replaces the filter (a box-selection in the scatter panel). */
+  setFilter(filter: FilterView): void {
+    this.send({ type: 'setFilter', filter });
+  }
+
+  private send(m: HostMessage): void {
+    if (this.ready) void this.post(m);
+    else this.queued.push(m);
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -55,44 +75,71 @@ export class InstancesPanel implements vscode.Disposable {
   }
 
   private async handle(msg: WebviewMessage): Promise<void> {
-    switch (msg.type) {
-      case 'ready': {
-        const dataset = await this.pager.dataset();
-        this.panel.title = `Instances: ${dataset.generator} · ${dataset.setting}`;
-        await this.post({ type: 'init', dataset, resultsDir: this.resultsDir, pageSize: PAGE_SIZE });
-        break;
+    if (msg.type === 'ready') {
+      const [dataset, siblings] = await Promise.all([this.source.dataset(), this.source.siblings()]);
+      this.panel.title = `Instances: ${dataset.generator} · ${dataset.setting}`;
+      await this.post({ type: 'init', dataset, resultsDir: this.resultsDir, pageSize: PAGE_SIZE, siblings: siblings.map((s) => ({ datasetId: s.id, generator: s.generator })) });
+      this.ready = true;
+      const queued = this.queued;
+      this.queued = [];
+      for (const m of queued) await this.post(m);
+      return;
+    }
+    const result = await this.answer(msg);
+    await this.post({ type: 'response', id: msg.id, method: msg.method, ok: true, result } as HostMessage);
+  }
+
+  private async answer(msg: Extract<WebviewMessage, { type: 'request' }>): Promise<InstancesRequests[RequestMethod]['result']> {
+    switch (msg.method) {
+      case 'rows':
+        return this.source.rows(msg.params.query, msg.params.offset, msg.params.limit);
+      case 'detail':
+        return this.source.detail(msg.params.slot);
+      case 'indexOf':
+        return this.source.indexOf(msg.params.query, msg.params.slot);
+      case 'columns':
+        return { metrics: await this.source.columns() };
+      case 'compare':
+        return this.source.compare(msg.params.slot);
+      case 'exportCsv': {
+        const target = await vscode.window.showSaveDialog({
+          title: 'Export instances as CSV',
+          defaultUri: vscode.Uri.file(`${this.resultsDir}/${this.datasetId.replace(/[^\w.-]+/g, '_')}.csv`),
+          filters: { CSV: ['csv'] },
+        });
+        if (!target) return null;
+        const rows = await this.source.exportCsv(msg.params.query, target.fsPath);
+        this.log.info(`instances panel: wrote ${rows} rows of ${this.datasetId} to ${target.fsPath}`);
+        return { file: target.fsPath, rows };
       }
-      case 'request':
-        await this.post({ type: 'response', id: msg.id, method: msg.method, ok: true, result: await this.pager.page(msg.params) });
-        break;
     }
   }
 
   private async rejectMalformed(raw: unknown): Promise<void> {
     this.log.warn('instances panel: ignored a malformed message from the webview');
-    const r = raw as { type?: unknown; id?: unknown };
+    const r = raw as { type?: unknown; id?: unknown; method?: unknown };
     if (r && r.type === 'request' && typeof r.id === 'number') {
-      await this.post({ type: 'response', id: r.id, method: 'page', ok: false, error: 'malformed request' });
+      await this.post({ type: 'response', id: r.id, method: 'rows', ok: false, error: 'malformed request' });
     }
   }
 
   private async watch(): Promise<void> {
     try {
-      const rel = await this.pager.storeRelDir();
+      const rel = await this.source.storeRelDir();
       if (this.isDisposed) return;
-      this.watcher = new StoreWatcher(this.resultsDir, rel, () => void this.refresh());
+      this.watcher = new StoreWatcher(this.resultsDir, rel, () => void this.refresh(), 1000);
     } catch (e) {
       this.log.warn(`instances panel: not watching ${this.datasetId}: ${errorMessage(e)}`);
     }
   }
 
-  /** The store changed: read a fresh snapshot and let a visible webview reload its page. */
+  /** The store changed: drop the snapshot and let a visible webview re-query what it shows. */
   private async refresh(): Promise<void> {
     try {
-      await this.pager.invalidate();
+      await this.source.invalidate();
       // a hidden webview is torn down and says `ready` again when shown, so it needs no message
-      if (this.isDisposed || !this.panel.visible) return;
-      await this.post({ type: 'datasetChanged', dataset: await this.pager.dataset() });
+      if (this.isDisposed || !this.panel.visible || !this.ready) return;
+      await this.post({ type: 'datasetChanged', dataset: await this.source.dataset() });
     } catch (e) {
       this.log.warn(`instances panel: refresh of ${this.datasetId} failed: ${errorMessage(e)}`);
     }
@@ -107,7 +154,7 @@ export class InstancesPanel implements vscode.Disposable {
     this.isDisposed = true;
     this.disposed.fire();
     this.watcher?.dispose();
-    void this.pager.dispose();
+    void this.source.invalidate().catch(() => undefined);
     this.panel.dispose();
     for (const d of this.disposables) d.dispose();
   }

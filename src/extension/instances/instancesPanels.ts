@@ -1,9 +1,11 @@
-// The open Instances panels, one per dataset: opening a dataset again reveals its panel.
+// The open Instances panels, one per dataset: opening a dataset again reveals its panel, and a
+// new dataset opens in the editor group the Instances panels already use (not one more column).
+// One browse worker (shared with the scatter panels) serves them all; it ends itself when idle.
 import * as vscode from 'vscode';
-import { Results } from '../../core';
+import { Results, type BrowseClient } from '../../core';
 import type { InstancesPanelState } from '../../protocol/instancesProtocol';
 import { webviewOptions } from '../webview/webviewPanelHtml';
-import { DatasetPager } from './datasetPager';
+import { DatasetSource } from './datasetSource';
 import { INSTANCES_VIEW_TYPE, InstancesPanel } from './instancesPanel';
 
 export class InstancesPanels implements vscode.Disposable {
@@ -12,6 +14,7 @@ export class InstancesPanels implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
+    private readonly client: BrowseClient,
   ) {}
 
   /** Shows a dataset beside the active editor; returns the panel's id. */
@@ -22,7 +25,8 @@ export class InstancesPanels implements vscode.Disposable {
       existing.panel.reveal(); // where it is: moving it would leave a stale tab behind
       return id;
     }
-    const panel = vscode.window.createWebviewPanel(INSTANCES_VIEW_TYPE, `Instances: ${datasetId}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(this.extensionUri));
+    const column = [...this.panels.values()].reverse().find((p) => p.panel.viewColumn !== undefined)?.panel.viewColumn ?? vscode.ViewColumn.Beside;
+    const panel = vscode.window.createWebviewPanel(INSTANCES_VIEW_TYPE, `Instances: ${datasetId}`, { viewColumn: column, preserveFocus: false }, webviewOptions(this.extensionUri));
     this.adopt(id, panel, resultsDir, datasetId);
     return id;
   }
@@ -43,7 +47,7 @@ export class InstancesPanels implements vscode.Disposable {
   }
 
   private adopt(id: string, panel: vscode.WebviewPanel, resultsDir: string, datasetId: string): void {
-    const controller = new InstancesPanel(panel, new DatasetPager(new Results(resultsDir), datasetId), this.extensionUri, this.log);
+    const controller = new InstancesPanel(panel, new DatasetSource(new Results(resultsDir), datasetId, this.client), this.extensionUri, this.log);
     this.panels.set(id, controller);
     controller.onDidDispose(() => {
       if (this.panels.get(id) === controller) this.panels.delete(id);

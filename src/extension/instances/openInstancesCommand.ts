@@ -2,6 +2,7 @@
 // in a panel beside the editor.
 import * as vscode from 'vscode';
 import { ConfigError, Results, loadConfig, type DatasetRow } from '../../core';
+import { parseFilter, type FilterView } from '../../protocol/instancesProtocol';
 import { firstProblem } from '../config/configDiagnostics';
 import { resolveConfigFile } from '../config/configFiles';
 import { formatUsd } from '../run/progressReporter';
@@ -17,6 +18,10 @@ export interface OpenInstancesArgs {
   /** Only this run's datasets; defaults to the config's run name (all runs when only resultsDir is given). */
   run?: string;
   datasetId?: string;
+  /** Select this slot and show its detail (a click in the scatter panel). */
+  reveal?: number;
+  /** Show only these instances (a box-selection in the scatter panel). */
+  filter?: FilterView;
 }
 
 /** What the command returns when a panel is shown. */
@@ -46,7 +51,12 @@ async function openInstances(services: Services, arg: OpenInstancesArgs): Promis
     if (arg.datasetId) void vscode.window.showErrorMessage(`AgoraBench: no dataset "${arg.datasetId}" in ${resultsDir}.`);
     return undefined;
   }
-  return { panelId: services.panels.show(resultsDir, row.id), datasetId: row.id, resultsDir };
+  const panelId = services.panels.show(resultsDir, row.id);
+  const panel = services.panels.get(panelId);
+  const filter = arg.filter === undefined ? undefined : parseFilter(arg.filter);
+  if (filter) panel?.setFilter(filter);
+  if (typeof arg.reveal === 'number' && Number.isInteger(arg.reveal)) panel?.reveal(arg.reveal);
+  return { panelId, datasetId: row.id, resultsDir };
 }
 
 /** A config's results directory and run name: the datasets that config produces. */

@@ -1,7 +1,7 @@
 // "AgoraBench: Compute Metrics": the intrinsic metrics of the config's datasets, with progress
 // and Cancel; dataset figures go to the index (for the panels and `analyze`) and the Output channel.
 import * as vscode from 'vscode';
-import { computeMetrics, type MetricsSummary, type RunConfig } from '../../core';
+import { runJobInWorker, type MetricsSummary, type RunConfig } from '../../core';
 import { prepareLaunch, runWithProgress, type LaunchSpec } from '../run/launch';
 import type { RunOutcome } from '../run/runOutcome';
 import type { Services } from '../services';
@@ -25,7 +25,7 @@ async function metrics(services: Services, arg: unknown): Promise<MetricsOutcome
   const ready = await prepareLaunch(services, arg, METRICS_LAUNCH);
   if ('outcome' in ready) return ready.outcome as MetricsOutcome;
   const { config } = ready;
-  const done = await runWithProgress(services, config, METRICS_LAUNCH, (o) => computeMetrics(config, o));
+  const done = await runWithProgress(services, config, METRICS_LAUNCH, (o) => runJobInWorker<MetricsSummary>('metrics', config, o));
   if ('outcome' in done) return done.outcome as MetricsOutcome;
   const { summary } = done;
   const datasets = new Set(summary.metrics.map((r) => r.dataset)).size;

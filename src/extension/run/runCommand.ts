@@ -1,7 +1,7 @@
 // "AgoraBench: Run Benchmark": load the config (problems become diagnostics), run the engine
 // under a cancellable progress notification, and report the counts and cost at the end.
 import * as vscode from 'vscode';
-import { runBenchmark, shortfallText, type RunConfig, type SeedShortfall } from '../../core';
+import { runJobInWorker, shortfallText, type RunConfig, type RunSummary, type SeedShortfall } from '../../core';
 import { prepareLaunch, runWithProgress, type LaunchSpec } from './launch';
 import type { Services } from '../services';
 import { formatUsd } from './progressReporter';
@@ -36,7 +36,7 @@ async function execute(services: Services, config: RunConfig): Promise<RunOutcom
     services,
     config,
     RUN_LAUNCH,
-    (o) => runBenchmark(config, o),
+    (o) => runJobInWorker<RunSummary>('run', config, o),
     (e) => {
       if (e.type === 'run-start' && e.shortfalls.length) void vscode.window.showWarningMessage(shortfallMessage(e.shortfalls), 'Show Log').then((c) => c && services.log.show());
     },

@@ -67,8 +67,29 @@ describe('Open Instances', () => {
     await run(file);
     const rows = await instances(resultsDir, datasetId);
     assert.equal(rows.length, 14);
-    const text = await waitForWebviewText('instances-refreshed', (t) => /of 14\b/.test(t) && /\n13\t(valid|failed)\t/.test(t));
+    const text = await waitForWebviewText('instances-refreshed', (t) => /of 14\b/.test(t) && rows.every((r) => t.includes(head(r))));
     for (const r of rows) assert.ok(text.includes(head(r)), `slot ${r.slot} is shown`);
+  });
+
+  it('shows a slot and a selection that another panel asks for (reveal, filter)', async () => {
+    const rows = await instances(resultsDir, datasetId);
+    const target = rows[5];
+    assert.ok(target);
+    await vscode.commands.executeCommand('agorabench.openInstances', { resultsDir, datasetId, reveal: target.slot });
+    await waitForWebviewText('instances-reveal', (t) => new RegExp(`Slot ${target.slot}\\b`).test(t) && t.includes(head(target)));
+    await vscode.commands.executeCommand('agorabench.openInstances', { resultsDir, datasetId, filter: { status: 'all', metrics: [], slots: [rows[1]?.slot, rows[3]?.slot] } });
+    await waitForWebviewText('instances-selection', (t) => /2 selected slots/.test(t) && /of 2\b/.test(t));
+  });
+
+  it('opens another dataset in the same editor group instead of adding a column', async () => {
+    const groups = vscode.window.tabGroups.all.length;
+    const other = 'it-browse__fake__response_generation.math';
+    const opened = await vscode.commands.executeCommand<OpenInstancesResult>('agorabench.openInstances', { resultsDir, datasetId: other });
+    assert.equal(opened?.datasetId, other);
+    await waitForWebviewText('instances-second', (t) => /fake · response_generation\.math/.test(t));
+    assert.equal(vscode.window.tabGroups.all.length, groups, 'no new editor group');
+    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs.filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('agorabench.instances')).map(() => g.viewColumn));
+    assert.equal(new Set(tabs).size, 1, `both Instances panels share one group: ${JSON.stringify(tabs)}`);
   });
 
   it('opens from the "Open Instances" button of the run\'s final notification', async () => {

@@ -6,7 +6,7 @@ import type { OpenInstancesResult } from '../../../src/extension/instances/openI
 import type { RunOutcome } from '../../../src/extension/run/runOutcome';
 import { startFakeServer } from '../../fake-server';
 import { activeExtension, writeFakeConfig } from '../support/fixtures';
-import { RESTORE_DATASET, RESTORE_RUN, tableHead } from '../support/restoreFixture';
+import { RESTORE_DATASET, RESTORE_RUN, RESTORE_SLOT, tableHead } from '../support/restoreFixture';
 import { waitForWebviewText } from '../support/snapshots';
 
 describe('window restore (1/2): before a reload', () => {
@@ -19,11 +19,12 @@ describe('window restore (1/2): before a reload', () => {
       const outcome = await vscode.commands.executeCommand<RunOutcome>('agorabench.run', file);
       assert.equal(outcome.status, 'finished', JSON.stringify(outcome));
       if (outcome.status !== 'finished') return;
-      const opened = await vscode.commands.executeCommand<OpenInstancesResult>('agorabench.openInstances', { configFile: file, datasetId: RESTORE_DATASET });
+      // opened with a selected slot, whose detail shows beside the table
+      const opened = await vscode.commands.executeCommand<OpenInstancesResult>('agorabench.openInstances', { configFile: file, datasetId: RESTORE_DATASET, reveal: RESTORE_SLOT });
       assert.equal(opened?.datasetId, RESTORE_DATASET);
       const { rows } = await new Results(outcome.summary.resultsDir).page(RESTORE_DATASET, { limit: 10 });
-      // the rows are on screen, so the webview has saved its state (dataset, filter, cursor)
-      await waitForWebviewText('restore-open', (t) => rows.every((r) => t.includes(tableHead(r.instruction))));
+      // the rows and the detail are on screen, so the webview has saved its state (dataset, query, selection)
+      await waitForWebviewText('restore-open', (t) => rows.every((r) => t.includes(tableHead(r.instruction))) && new RegExp(`Slot ${RESTORE_SLOT}\\b`).test(t));
     } finally {
       await server.close();
     }

@@ -1,6 +1,5 @@
 // The webview side of VS Code: `acquireVsCodeApi` may be called once per page, so it is wrapped
-// here and typed with this panel's messages and persisted state.
-import type { InstancesPanelState, WebviewMessage } from '../../src/protocol/instancesProtocol';
+// here and typed with a panel's messages (`M`, webview → host) and persisted state (`S`).
 
 interface RawVsCodeApi {
   postMessage(message: unknown): void;
@@ -10,15 +9,18 @@ interface RawVsCodeApi {
 
 declare function acquireVsCodeApi(): RawVsCodeApi;
 
-export interface VsCodeApi {
-  post(message: WebviewMessage): void;
+export interface VsCodeApi<M, S> {
+  post(message: M): void;
   /** Whatever was saved last (validated by the caller: it may come from an older version). */
   savedState(): unknown;
-  saveState(state: InstancesPanelState): void;
+  saveState(state: S): void;
 }
 
-export function vscodeApi(): VsCodeApi {
-  const api = acquireVsCodeApi();
+let raw: RawVsCodeApi | undefined;
+
+export function vscodeApi<M, S>(): VsCodeApi<M, S> {
+  raw ??= acquireVsCodeApi();
+  const api = raw;
   return {
     post: (m) => api.postMessage(m),
     savedState: () => api.getState(),

@@ -1,0 +1,70 @@
+// The panels in headless chromium against the real engine: the instance browser's first paint
+// (page load → first rows on screen, its requests answered by the browse worker over the bench
+// store) and a scatter of every instance's two metrics (page load → chart drawn). The host side
+// is played here the way the extension plays it: the same protocol, the same worker.
+import type { Page } from 'playwright-core';
+import { BrowseClient, type BrowseDataset } from '../src/core/browse';
+import type { HostMessage as InstancesHost, WebviewMessage as InstancesMessage } from '../src/protocol/instancesProtocol';
+import { launchBrowser, openPanel } from '../test/webview/harness';
+import { scatterFigure } from './panelsScatter';
+
+/** Polls what the page posted and hands each new message to `answer`, until `stop()`. */
+export function serve(page: Page, answer: (m: unknown) => Promise<unknown> | undefined): { stop(): void } {
+  let seen = 0;
+  let running = true;
+  void (async () => {
+    while (running) {
+      const posted = await page.evaluate<unknown[]>('window.__posted').catch(() => []);
+      for (const m of posted.slice(seen)) {
+        const reply = await answer(m);
+        if (reply !== undefined) await page.evaluate(`window.postMessage(${JSON.stringify(reply)}, '*')`).catch(() => undefined);
+      }
+      seen = posted.length;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  })();
+  return { stop: () => (running = false) };
+}
+
+export async function browserFigures(dataset: BrowseDataset, n: number): Promise<Record<string, unknown>> {
+  const browser = await launchBrowser();
+  const client = new BrowseClient();
+  try {
+    const t0 = performance.now();
+    const p = await openPanel(browser, { panel: 'instances', viewport: { width: 1400, height: 900 } });
+    const host = serve(p.page, async (raw) => {
+      const m = raw as InstancesMessage;
+      if (m.type === 'ready') {
+        const reply: InstancesHost = {
+          type: 'init',
+          dataset: { id: dataset.info.id, run: dataset.info.run, generator: dataset.info.generator, model: dataset.info.model ?? '', setting: dataset.info.setting, status: 'completed', target: n, valid: n, failed: 0, costUsd: 0, kind: 'generation' },
+          resultsDir: '/bench',
+          pageSize: 200,
+          siblings: [{ datasetId: dataset.info.id, generator: dataset.info.generator }],
+        };
+        return reply;
+      }
+      if (m.type !== 'request') return undefined;
+      const result =
+        m.method === 'rows'
+          ? await client.request('rows', dataset, m.params)
+          : m.method === 'columns'
+            ? { metrics: await client.request('columns', dataset, {}) }
+            : m.method === 'detail'
+              ? await client.request('detail', dataset, m.params)
+              : m.method === 'indexOf'
+                ? await client.request('indexOf', dataset, m.params)
+                : null;
+      return { type: 'response', id: m.id, method: m.method, ok: true, result };
+    });
+    await p.page.waitForSelector('.row[data-index="0"]', { timeout: 60_000 });
+    const firstPaintMs = Math.round(performance.now() - t0);
+    host.stop();
+    await p.page.close();
+    const scatter = await scatterFigure(browser, client, dataset);
+    return { firstPaintMs, ...scatter };
+  } finally {
+    await client.dispose();
+    await browser.close();
+  }
+}
