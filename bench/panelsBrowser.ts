@@ -1,23 +1,23 @@
 // The panels in headless chromium against the real engine: the instance browser's first paint
-// (page load → first rows on screen, its requests answered by the browse worker over the bench
+// (a new page → first rows on screen, its requests answered by the browse worker over the bench
 // store) and a scatter of every instance's two metrics (page load → chart drawn). The host side
 // is played here the way the extension plays it: the same protocol, the same worker.
 import type { Page } from 'playwright-core';
 import { BrowseClient, type BrowseDataset } from '../src/core/browse';
-import type { HostMessage as InstancesHost, WebviewMessage as InstancesMessage } from '../src/protocol/instancesProtocol';
+import { DEFAULT_QUERY, type HostMessage as InstancesHost, type WebviewMessage as InstancesMessage } from '../src/protocol/instancesProtocol';
 import { launchBrowser, openPanel } from '../test/webview/harness';
 import { scatterFigure } from './panelsScatter';
 
-/** Polls what the page posted and hands each new message to `answer`, until `stop()`. */
+/** Polls what the page posted and hands each new message to `answer` (replies posted as they are ready), until `stop()`. */
 export function serve(page: Page, answer: (m: unknown) => Promise<unknown> | undefined): { stop(): void } {
   let seen = 0;
   let running = true;
   void (async () => {
     while (running) {
       const posted = await page.evaluate<unknown[]>('window.__posted').catch(() => []);
+      // answered concurrently, as the extension host does: a slow request never holds up a quick one
       for (const m of posted.slice(seen)) {
-        const reply = await answer(m);
-        if (reply !== undefined) await page.evaluate(`window.postMessage(${JSON.stringify(reply)}, '*')`).catch(() => undefined);
+        void Promise.resolve(answer(m)).then((reply) => (reply === undefined ? undefined : page.evaluate(`window.postMessage(${JSON.stringify(reply)}, '*')`).catch(() => undefined)));
       }
       seen = posted.length;
       await new Promise((r) => setTimeout(r, 2));
@@ -30,7 +30,12 @@ export async function browserFigures(dataset: BrowseDataset, n: number): Promise
   const browser = await launchBrowser();
   const client = new BrowseClient();
   try {
+    // VS Code's browser is running long before a panel opens: start chromium's renderer once
+    const warm = await browser.newPage();
+    await warm.close();
     const t0 = performance.now();
+    // as the extension does: the store opens in the worker while the webview loads
+    const prefetch = client.request('rows', dataset, { query: DEFAULT_QUERY, offset: 0, limit: 200 });
     const p = await openPanel(browser, { panel: 'instances', viewport: { width: 1400, height: 900 } });
     const host = serve(p.page, async (raw) => {
       const m = raw as InstancesMessage;
@@ -59,6 +64,7 @@ export async function browserFigures(dataset: BrowseDataset, n: number): Promise
     });
     await p.page.waitForSelector('.row[data-index="0"]', { timeout: 60_000 });
     const firstPaintMs = Math.round(performance.now() - t0);
+    await prefetch;
     host.stop();
     await p.page.close();
     const scatter = await scatterFigure(browser, client, dataset);

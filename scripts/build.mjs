@@ -24,7 +24,7 @@ const node = {
   legalComments: 'none',
 };
 
-/** One entry per webview panel: webview-ui/<panel>/main.ts -> dist/webview/<panel>.js */
+/** One entry per webview-ui/<name>/main.ts -> dist/webview/<name>.js (a panel, or a script a panel loads later: instances-markdown) */
 const panels = fs.existsSync(path.join(root, 'webview-ui'))
   ? fs.readdirSync(path.join(root, 'webview-ui')).filter((d) => fs.existsSync(path.join(root, 'webview-ui', d, 'main.ts')))
   : [];

@@ -26,7 +26,7 @@ export interface FilterView {
   metrics: MetricRange[];
   /** An explicit set of slots (a selection made in the scatter panel). */
   slots?: number[];
-  /** An annotation label ('' = not annotated); ignored until annotations exist. */
+  /** Instances whose latest annotation has this label (`bad`, `good`); '' = not annotated. */
   annotation?: string;
 }
 

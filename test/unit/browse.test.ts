@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BrowseClient, BrowseError, DatasetBrowser } from '../../src/core/browse';
-import { DatasetStore } from '../../src/core/store/datasetStore';
+import { DatasetStore, instanceId } from '../../src/core/store/datasetStore';
 import { csvRecords } from '../../src/core/util/csvRecords';
 import { DEFAULT_QUERY, type QueryView } from '../../src/protocol/instancesProtocol';
 import { tempDirs } from './helpers/engine';
@@ -123,6 +123,26 @@ describe('instance browser engine', () => {
     assert.deepEqual([...pts.slots], want);
     assert.deepEqual([...pts.x], want.map((s) => quality(s)));
     assert.deepEqual([...pts.y], want.map((s) => (N - s) / 1000));
+  });
+
+  it('shows and filters by the latest annotation from annotations.jsonl, marking stale ones', async () => {
+    const line = (slot: number, label: string, hash: string, time: string, reason?: string) =>
+      JSON.stringify({ instance: instanceId(INFO.id, slot), hash, label, ...(reason ? { reason } : {}), author: 'me', time, batch: `b${time}` });
+    fs.writeFileSync(
+      path.join(dir, 'annotations.jsonl'),
+      [line(2, 'bad', `hash2`, '2026-01-01T00:00:00Z', 'incorrect-answer'), line(4, 'good', 'hash4', '2026-01-01T00:00:01Z'), line(6, 'bad', 'changed', '2026-01-01T00:00:02Z', 'formatting'), line(4, 'clear', 'hash4', '2026-01-01T00:00:03Z')].join('\n') + '\n',
+    );
+    const fresh = await DatasetBrowser.open(dir, INFO);
+    try {
+      const rows = fresh.rows(DEFAULT_QUERY, 0, 8).rows;
+      assert.deepEqual(rows.filter((r) => r.annotation).map((r) => [r.slot, r.annotation]), [[2, 'bad: incorrect-answer'], [6, 'bad: formatting (stale)']]);
+      assert.deepEqual(fresh.rows(q({ annotation: 'bad' }), 0, 50).rows.map((r) => r.slot), [2, 6]);
+      assert.equal(fresh.rows(q({ annotation: '' }), 0, 1).total, N - 2);
+      assert.equal(fresh.rows(q({ annotation: 'good' }), 0, 1).total, 0, 'a later clear takes the label back');
+    } finally {
+      await fresh.close();
+      fs.rmSync(path.join(dir, 'annotations.jsonl'));
+    }
   });
 
   it('writes a query as CSV with whole texts and every metric', () => {

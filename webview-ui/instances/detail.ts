@@ -4,7 +4,7 @@
 import type { AttemptView, DatasetView, DetailView, ExampleView } from '../../src/protocol/instancesProtocol';
 import { h } from '../shared/dom';
 import { int, metric, ms, usd } from './format';
-import { renderMarkdown, renderRaw } from './markdown';
+import { markdownRenderer, renderRaw } from './renderer';
 import { statusBadge } from './table';
 
 export interface DetailOptions {
@@ -12,7 +12,11 @@ export interface DetailOptions {
   raw: boolean;
 }
 
-const text = (s: string, raw: boolean): HTMLElement => (s === '' ? h('p', { class: 'muted' }, '(empty)') : raw ? renderRaw(s) : renderMarkdown(s));
+const text = (s: string, raw: boolean): HTMLElement => {
+  if (s === '') return h('p', { class: 'muted' }, '(empty)');
+  const md = raw ? undefined : markdownRenderer();
+  return md ? md.renderMarkdown(s) : renderRaw(s);
+};
 
 function section(title: string, ...body: Array<Node | string | undefined | false>): HTMLElement {
   return h('section', { class: 'detail-section' }, h('h3', {}, title), ...body);

@@ -129,11 +129,3 @@ export function renderMarkdown(text: string): HTMLElement {
   el.innerHTML = sanitize(html);
   return el;
 }
-
-/** The exact string, as text. */
-export function renderRaw(text: string): HTMLElement {
-  const pre = document.createElement('pre');
-  pre.className = 'raw';
-  pre.textContent = text;
-  return pre;
-}

@@ -3,7 +3,6 @@
 // keyboard) know nothing of each other.
 import {
   DEFAULT_QUERY,
-  type CompareResult,
   type DatasetView,
   type DetailView,
   type FilterView,
@@ -18,6 +17,7 @@ import { h } from '../shared/dom';
 import type { Rpc } from '../shared/rpc';
 import { renderCompare } from './compare';
 import { renderDetail } from './detail';
+import { loadMarkdown } from './renderer';
 import { FiltersBar } from './filters';
 import { int, usd } from './format';
 import { attachDetailKeys, attachGlobalKeys, attachGridKeys } from './keyboard';
@@ -192,7 +192,10 @@ export class InstancesPanel {
     this.loading.hidden = true;
     this.shell.hidden = false;
     this.started = true;
-    await this.loadColumns();
+    // rows and metric columns are asked for at once: the rows show first and gain their metric
+    // cells when the columns arrive (a large store's metric keys take longer than a page)
+    this.table.setColumns(this.metrics, this.annotation);
+    const columns = this.loadColumns();
     const selected = restored ? this.state.selectedSlot : undefined;
     if (selected === undefined && this.state.view === 'compare') this.state.update({ view: 'table' });
     const seq = ++this.selectSeq;
@@ -204,6 +207,9 @@ export class InstancesPanel {
       else void this.showDetail(selected, seq);
     }
     if (this.state.view === 'table') this.table.el.focus({ preventScroll: true });
+    await columns;
+    // the rows are on screen: fetch the Markdown renderer before anyone opens a detail
+    void loadMarkdown().catch(() => undefined);
   }
 
   private setDataset(d: DatasetView): void {
@@ -335,7 +341,7 @@ export class InstancesPanel {
       this.detailPane.scrollTop = 0;
     }
     try {
-      const d = await this.rpc.request('detail', { slot });
+      const [d] = await Promise.all([this.rpc.request('detail', { slot }), loadMarkdown().catch((e: unknown) => this.showError(e))]);
       if (seq !== this.selectSeq) return;
       this.detail = d ?? undefined;
       if (!d) {
@@ -428,7 +434,7 @@ export class InstancesPanel {
     this.compareBody.replaceChildren(h('p', { class: 'muted' }, `Loading slot ${slot} across generators…`));
     const seq = this.selectSeq;
     try {
-      const res: CompareResult = await this.rpc.request('compare', { slot });
+      const [res] = await Promise.all([this.rpc.request('compare', { slot }), loadMarkdown().catch((e: unknown) => this.showError(e))]);
       if (seq !== this.selectSeq || this.state.view !== 'compare') return;
       this.compareBody.replaceChildren(h('h2', {}, `Slot ${slot} across generators`), renderCompare(slot, res, this.dataset?.id ?? '', this.raw));
     } catch (e) {

@@ -13,10 +13,13 @@ import { loadConfig } from '../config/load';
 import type { RunConfig } from '../config/types';
 import { errorMessage } from '../errors';
 import { promptOf } from '../generation/promptOf';
+import { sqlJs } from '../store/sqljs';
 import { DatasetBrowser, type DetailExtras } from './datasetBrowser';
 import type { BrowseDataset, BrowseWorkerData, WorkerRequest, WorkerResponse } from './protocol';
 
 const { maxBytes } = (workerData ?? { maxBytes: 1 << 30 }) as BrowseWorkerData;
+// compile sql.js's WebAssembly while the first request's store is still being read
+void sqlJs();
 const open = new Map<string, Promise<DatasetBrowser>>();
 
 async function browser(d: BrowseDataset): Promise<DatasetBrowser> {

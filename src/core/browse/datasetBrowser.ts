@@ -22,6 +22,7 @@ import type {
   RowsResult,
   SortColumn,
 } from '../../protocol/instancesProtocol';
+import { annotationsBySlot, readAnnotations, type SlotAnnotation } from '../annotations';
 import { DatasetStore, type DatasetInfo, type InstanceRow } from '../store/datasetStore';
 import { csvLine, csvNumber } from '../util/csvRecords';
 
@@ -68,6 +69,7 @@ export class DatasetBrowser {
   private slotParts: Int32Array[] = [];
   private readonly columnsCache = new Map<string, ColumnLoader>();
   private warmList: SortColumn[] | undefined;
+  private annotationCache: Map<number, SlotAnnotation> | undefined;
   private readonly orders = new Map<string, Int32Array>();
   private readonly textHits = new Map<string, Set<number>>();
   private metricKeyList: MetricColumnView[] | undefined;
@@ -394,8 +396,12 @@ export class DatasetBrowser {
       const hits = this.textMatches(f.text);
       tests.push((p) => hits.has(slots[p] as number));
     }
-    // annotations do not exist yet: every instance is "not annotated"
-    if (f.annotation !== undefined && f.annotation !== '') tests.push(() => false);
+    if (f.annotation !== undefined) {
+      // '' keeps instances without an annotation; a label keeps those whose latest annotation has it
+      const annotated = this.annotated();
+      const want = f.annotation;
+      tests.push((p) => (annotated.get(slots[p] as number)?.annotation.label ?? '') === want);
+    }
     const out = new Int32Array(slots.length);
     let n = 0;
     for (let p = 0; p < slots.length; p++) if (tests.every((t) => t(p))) out[n++] = p;
@@ -418,9 +424,32 @@ export class DatasetBrowser {
     return hits;
   }
 
-  /** Adds every metric value of the page's rows (a key absent from a row: no value). */
+  /**
+   * The latest annotation of each annotated slot, from `annotations.jsonl` beside the store (read
+   * once per snapshot; the panel's watcher drops the snapshot when the file changes).
+   */
+  private annotated(): Map<number, SlotAnnotation> {
+    if (!this.annotationCache) {
+      const log = readAnnotations(this.store.dir);
+      const ids = [...log.latest.keys()];
+      const rows: Array<{ id: string; slot: number; contentHash: string }> = [];
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = ids.slice(i, i + 500);
+        for (const [slot, id, contentHash] of this.select<[number, string, string]>(`SELECT slot, id, content_hash FROM instances WHERE id IN (${chunk.map(() => '?').join(',')})`, chunk)) rows.push({ id, slot, contentHash });
+      }
+      this.annotationCache = annotationsBySlot(log, rows);
+    }
+    return this.annotationCache;
+  }
+
+  /** Adds every metric value of the page's rows (a key absent from a row: no value), and their annotations. */
   private withMetrics(rows: RowView[]): RowView[] {
     if (!rows.length) return rows;
+    const annotated = this.annotated();
+    for (const r of rows) {
+      const a = annotated.get(r.slot);
+      if (a) r.annotation = `${a.annotation.label}${a.annotation.reason ? `: ${a.annotation.reason}` : ''}${a.status === 'stale' ? ' (stale)' : ''}`;
+    }
     const bySlot = new Map(rows.map((r) => [r.slot, r]));
     const slots = [...bySlot.keys()];
     for (let i = 0; i < slots.length; i += 500) {
@@ -450,7 +479,7 @@ export class DatasetBrowser {
 }
 
 function isPlain(f: FilterView): boolean {
-  return f.status === 'all' && !f.text && !f.metrics.length && !f.slots && (f.annotation === undefined || f.annotation === '');
+  return f.status === 'all' && !f.text && !f.metrics.length && !f.slots && f.annotation === undefined;
 }
 
 function toRow([slot, id, status, instruction, response, attempts, costUsd, tokens, latencyMs, reasons]: RowTuple): RowView {

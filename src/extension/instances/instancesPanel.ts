@@ -3,7 +3,7 @@
 // other panels ask it to show (a slot, a selection).
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core';
-import { parseWebviewMessage, type FilterView, type HostMessage, type InstancesRequests, type RequestMethod, type WebviewMessage } from '../../protocol/instancesProtocol';
+import { DEFAULT_QUERY, parseWebviewMessage, type FilterView, type HostMessage, type InstancesRequests, type RequestMethod, type WebviewMessage } from '../../protocol/instancesProtocol';
 import { renderWebview } from '../webview/webviewPanelHtml';
 import type { DatasetSource } from './datasetSource';
 import { StoreWatcher } from './storeWatcher';
@@ -36,6 +36,8 @@ export class InstancesPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
     );
     renderWebview(panel.webview, extensionUri, 'instances', panel.title);
+    // open the store in the worker while the webview loads: the first page is then ready when asked
+    void this.source.rows(DEFAULT_QUERY, 0, PAGE_SIZE).catch(() => undefined);
     void this.watch();
   }
 

@@ -16,7 +16,7 @@ export class StoreWatcher implements vscode.Disposable {
   ) {
     const rel = storeRelDir.split(path.sep).join('/');
     this.watcher = vscode.workspace.createFileSystemWatcher(
-      new vscode.RelativePattern(vscode.Uri.file(resultsDir), `{index.sqlite,${rel}/dataset.sqlite,${rel}/journal.jsonl}`),
+      new vscode.RelativePattern(vscode.Uri.file(resultsDir), `{index.sqlite,${rel}/dataset.sqlite,${rel}/journal.jsonl,${rel}/annotations.jsonl}`),
     );
     const fire = () => this.schedule();
     this.watcher.onDidChange(fire);
