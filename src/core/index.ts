@@ -9,6 +9,7 @@ export { shortfallText, type SeedShortfall } from './run/prepare';
 export { Results, datasetId } from './results';
 export { BrowseClient, BrowseError, DatasetBrowser, metricLabel, type BrowseDataset } from './browse';
 export { runJobInWorker, type JobKind } from './threads/jobClient';
+export { csvCell, csvLine, csvNumber } from './util/csvRecords';
 export type { DatasetRow, RunRow } from './store/indexStore';
 export { repairDatasetJournal, type InstanceRow, type InstanceQuery } from './store/datasetStore';
 export { estimateRun, type RunEstimate, type DatasetEstimate } from './cost/estimate';

@@ -41,6 +41,9 @@ export interface PgrGeneratorView {
   avgOver: number;
   /** avgPgr ÷ costUsd (points per USD of generation); null when either is missing or the cost is 0. */
   pgrPerDollar: number | null;
+  /** Instances of its datasets annotated bad (latest annotation), and their share of its valid instances (null: none valid). */
+  bad: number;
+  badRate: number | null;
   /** One per column, in `columns` order. */
   cells: PgrCellView[];
 }

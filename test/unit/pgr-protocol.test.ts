@@ -119,6 +119,9 @@ describe('PGR panel data', () => {
       id: `loop__${generator}__${setting}`, run: 'loop', generator, model: generator, setting, status: 'completed', target: 2, valid: 2, failed: 0, attempts: 2, inputTokens: 10, outputTokens: 10, costUsd, dir: `loop__${generator}__${setting}`, updatedAt: now,
     });
     await index.upsertDatasets([dataset('a', 0.5), dataset('b', 2)]);
+    // one of a's two instances annotated bad beside its store
+    fs.mkdirSync(path.join(config.resultsDir, `loop__a__${setting}`), { recursive: true });
+    fs.writeFileSync(path.join(config.resultsDir, `loop__a__${setting}`, 'annotations.jsonl'), JSON.stringify({ instance: `loop__a__${setting}/000001`, hash: 'h', label: 'bad', reason: 'incorrect-answer', author: 't', time: now, batch: 'b1' }) + '\n');
     const score = (model: string, role: string, benchmark: string, s: number): EvaluationRow => ({
       run: 'loop', model, modelName: model, role, benchmark, judge: '', metric: 'accuracy', score: s, ciLow: null, ciHigh: null, n: 200, missing: 0, detail: {}, promptFormat: {}, updatedAt: now,
     });
@@ -138,13 +141,15 @@ describe('PGR panel data', () => {
     assert.equal(a?.cells.find((c) => c.column === setting)?.pgr, 50);
     assert.deepEqual([a?.paperRow, a?.costUsd, a?.avgPgr, a?.avgOver, a?.pgrPerDollar], ['GPT-4o-mini', 0.5, 50, 1, 100]);
     assert.equal(view.generators.find((g) => g.id === 'b')?.pgrPerDollar, 12.5);
+    assert.deepEqual([a?.bad, a?.badRate], [1, 0.5]);
+    assert.deepEqual([view.generators.find((g) => g.id === 'b')?.bad, view.generators.find((g) => g.id === 'b')?.badRate], [0, 0]);
 
     const csv = pgrGridCsv(view, true);
     assert.equal(csv.rows, 2 + 6);
     const lines = csv.text.trim().split('\n');
-    assert.match(lines[0] ?? '', /^source,generator,model,cost_usd,avg_pgr,pgr_per_dollar,instance_generation\.math,instance_generation\.math_ci_low,/);
-    assert.match(lines[1] ?? '', /^run,a,gpt-4o-mini,0\.5,50,100,50,/);
-    assert.match(lines[3] ?? '', /^paper,GPT-4o,GPT-4o,,,,20\.6,,,73\.6,/);
+    assert.match(lines[0] ?? '', /^source,generator,model,cost_usd,avg_pgr,pgr_per_dollar,bad_samples,bad_rate,instance_generation\.math,instance_generation\.math_ci_low,/);
+    assert.match(lines[1] ?? '', /^run,a,gpt-4o-mini,0\.5,50,100,1,0\.5,50,/);
+    assert.match(lines[3] ?? '', /^paper,GPT-4o,GPT-4o,,,,,,20\.6,,,73\.6,/);
 
     // the bundled worker gives the same numbers off the main thread
     const worker = path.resolve(__dirname, '../../dist/pgrWorker.js');

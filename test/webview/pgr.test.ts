@@ -33,7 +33,7 @@ function generator(id: string, model: string, g: number, paperRow?: string): Pgr
   const settingValues = cells.filter((c) => !c.column.endsWith('.avg')).map((c) => c.pgr as number);
   const avgPgr = settingValues.reduce((s, v) => s + v, 0) / settingValues.length;
   const costUsd = 1.25 * (g + 1) * (g + 1);
-  return { id, model, ...(paperRow ? { paperRow } : {}), costUsd, datasets: 9, avgPgr, avgOver: 9, pgrPerDollar: avgPgr / costUsd, cells };
+  return { id, model, ...(paperRow ? { paperRow } : {}), costUsd, datasets: 9, avgPgr, avgOver: 9, pgrPerDollar: avgPgr / costUsd, bad: 3 * g, badRate: g === 2 ? null : (3 * g) / 900, cells };
 }
 
 const DATA: PgrDataView = {
@@ -278,6 +278,8 @@ describe('PGR Comparison webview (chromium)', () => {
     assert.equal(((await p.state()) as PgrPanelState).tab, 'cost');
     assert.deepEqual(await chartDatasets(p, 'chart-cost'), ['gpt4o', 'sonnet', 'local']);
     assert.equal(await p.page.locator('table.costs tr[data-generator="gpt4o"] td[data-rank="1"]').count(), 1, 'the cheapest PGR is marked best per dollar');
+    // the share of bad samples per generator (annotations), '—' when it has no valid instance
+    assert.deepEqual(await p.page.locator('table.costs td[data-column="bad"]').allInnerTexts(), ['0.0 %', '0.3 %', '—']);
     await p.page.close();
   });
 

@@ -111,6 +111,7 @@ export function costTable(data: PgrDataView): HTMLElement {
     h('th', { scope: 'col', class: 'num' }, 'Generation cost'),
     h('th', { scope: 'col', class: 'num' }, 'Mean PGR'),
     h('th', { scope: 'col', class: 'num', title: 'mean PGR ÷ generation cost of all its datasets' }, 'PGR per $'),
+    h('th', { scope: 'col', class: 'num', title: 'instances annotated bad (agorabench annotate) ÷ valid instances of its datasets' }, 'Bad samples'),
     ...avgColumns.map((c) => h('th', { scope: 'col', class: 'num', title: `${columnLongLabel(c)}: PGR ÷ cost of the method's datasets` }, `${columnLabel(c)} per $`)),
   );
   const body = h('tbody');
@@ -126,6 +127,7 @@ export function costTable(data: PgrDataView): HTMLElement {
         h('td', { class: 'num' }, fmtUsd(g.costUsd)),
         h('td', { class: 'num', title: `over ${g.avgOver} of 9 settings` }, fmtPgr(g.avgPgr)),
         h('td', { class: `num${r ? ` rank-${r}` : ''}`, 'data-rank': r }, r === 1 ? h('strong', {}, fmtNum(g.pgrPerDollar)) : fmtNum(g.pgrPerDollar), r === 1 ? srOnly(' (best)') : undefined),
+        h('td', { class: 'num', 'data-column': 'bad', title: `${g.bad} annotated bad` }, g.badRate === null ? '—' : `${(g.badRate * 100).toFixed(1)} %`),
         ...avgColumns.map((c) => h('td', { class: 'num' }, fmtNum(g.cells.find((x) => x.column === c)?.pgrPerDollar))),
       ),
     );

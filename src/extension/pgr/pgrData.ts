@@ -2,7 +2,8 @@
 // bootstrap intervals, generation costs and PGR per dollar, the paper's Table 2 and the metric
 // analysis. Each part may be missing on its own; the view then says which command produces it.
 // No `vscode` import: this runs in a worker thread (pgrWorker.ts) and in plain-Node tests.
-import { computePgr, loadConfig, PAPER_TABLE2, Results, runPgrInputs, type PgrReport, type RunConfig } from '../../core';
+import * as path from 'node:path';
+import { annotationCounts, computePgr, csvCell, loadConfig, PAPER_TABLE2, Results, runPgrInputs, type PgrReport, type RunConfig } from '../../core';
 import { analyze } from '../../core/analysis';
 import { RUN_COLUMNS, runAnalysisTable } from '../../core/analysis/fromRun';
 import { PGR_COLUMNS, PGR_SETTINGS } from '../../core/pgr';
@@ -108,13 +109,16 @@ async function analysisOf(config: RunConfig, gaps: MissingView[], notes: string[
   }
 }
 
-function generatorViews(config: RunConfig, report: PgrReport | undefined, datasets: Array<{ generator: string; costUsd: number }>): PgrGeneratorView[] {
+function generatorViews(config: RunConfig, report: PgrReport | undefined, datasets: Array<{ generator: string; costUsd: number; valid: number; dir: string }>): PgrGeneratorView[] {
   const ids = [...config.generators.map((g) => g.id)];
   for (const g of report?.generators ?? []) if (!ids.includes(g)) ids.push(g);
   return ids.map((id) => {
     const model = config.generators.find((g) => g.id === id)?.model;
     const own = datasets.filter((d) => d.generator === id);
     const costUsd = own.length ? own.reduce((s, d) => s + d.costUsd, 0) : null;
+    // annotated bad samples, from the sidecar beside each store (agorabench annotate, the editor)
+    const bad = own.reduce((n, d) => n + annotationCounts(path.join(config.resultsDir, d.dir)).bad, 0);
+    const valid = own.reduce((n, d) => n + d.valid, 0);
     const cells: PgrCellView[] = PGR_COLUMNS.map((column) => {
       const c = report?.cells.find((x) => x.generator === id && x.column === column);
       if (!c) return { column, pgr: null, ci95: null, interval: 'none', notes: report ? ['no student of this generator in this setting'] : [] };
@@ -140,6 +144,8 @@ function generatorViews(config: RunConfig, report: PgrReport | undefined, datase
       avgPgr,
       avgOver: settingValues.length,
       pgrPerDollar: avgPgr !== null && costUsd !== null && costUsd > 0 ? avgPgr / costUsd : null,
+      bad,
+      badRate: valid > 0 ? bad / valid : null,
       cells,
     };
   });
@@ -166,19 +172,16 @@ export function matchPaperRow(model: string, id: string): string | undefined {
   return undefined;
 }
 
-const csvField = (v: string | number | null | undefined): string => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+const csvField = (v: string | number | null | undefined): string => csvCell(v === null || v === undefined ? '' : String(v));
 const num = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined || !Number.isFinite(v) ? '' : String(Number(v.toFixed(digits))));
 
 /** The grid as CSV: one row per generator (PGR, interval and cost per column), the paper's rows after it when asked. */
 export function pgrGridCsv(view: PgrDataView, withPaper: boolean): { text: string; rows: number } {
-  const header = ['source', 'generator', 'model', 'cost_usd', 'avg_pgr', 'pgr_per_dollar', ...view.columns.flatMap((c) => [c, `${c}_ci_low`, `${c}_ci_high`])];
+  const header = ['source', 'generator', 'model', 'cost_usd', 'avg_pgr', 'pgr_per_dollar', 'bad_samples', 'bad_rate', ...view.columns.flatMap((c) => [c, `${c}_ci_low`, `${c}_ci_high`])];
   const lines = [header.map(csvField).join(',')];
   for (const g of view.generators) {
     const values = g.cells.flatMap((c) => [num(c.pgr), num(c.ci95?.[0]), num(c.ci95?.[1])]);
-    lines.push(['run', g.id, g.model ?? '', num(g.costUsd, 6), num(g.avgPgr), num(g.pgrPerDollar), ...values].map(csvField).join(','));
+    lines.push(['run', g.id, g.model ?? '', num(g.costUsd, 6), num(g.avgPgr), num(g.pgrPerDollar), g.bad, num(g.badRate), ...values].map(csvField).join(','));
   }
   if (withPaper) {
     for (const r of view.paper.rows) {
@@ -186,7 +189,7 @@ export function pgrGridCsv(view: PgrDataView, withPaper: boolean): { text: strin
         const i = view.paper.columns.indexOf(c);
         return [i >= 0 ? num(r.values[i]) : '', '', ''];
       });
-      lines.push(['paper', r.generator, r.generator, '', '', '', ...values].map(csvField).join(','));
+      lines.push(['paper', r.generator, r.generator, '', '', '', '', '', ...values].map(csvField).join(','));
     }
   }
   return { text: lines.join('\n') + '\n', rows: lines.length - 1 };

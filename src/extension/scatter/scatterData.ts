@@ -2,7 +2,7 @@
 // store's instance metrics through the browse worker (src/core/browse), which pairs two columns
 // as typed arrays off the extension host's main thread. Plain Node, no `vscode` import.
 import * as path from 'node:path';
-import { BrowseClient, Results, parseSettingKey, type BrowseDataset, type DatasetRow } from '../../core';
+import { BrowseClient, Results, csvCell, parseSettingKey, type BrowseDataset, type DatasetRow } from '../../core';
 import {
   COLUMN_PREFIX,
   MAX_POINTS,
@@ -196,7 +196,7 @@ export class StoreScatterData implements ScatterDataSource {
 
 /** The points as CSV (RFC 4180 quoting), one row per point. */
 export function pointsToCsv(r: PointsResult): { csv: string; rows: number } {
-  const q = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const q = csvCell;
   const lines = [['dataset', 'generator', 'setting', ...(r.level === 'instance' ? ['slot'] : []), r.x, r.y].map(q).join(',')];
   let rows = 0;
   for (const g of r.groups) {
