@@ -1,5 +1,6 @@
 // Composition root: build the services once, register each feature, own every disposable.
 import * as vscode from 'vscode';
+import { registerAnnotations } from './annotations/registerAnnotations';
 import { registerEvaluateCommand } from './eval/evaluateCommand';
 import { registerInstancesSerializer } from './instances/instancesSerializer';
 import { registerMetricsCommand } from './metrics/metricsCommand';
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerInstancesSerializer(context, services),
     registerOpenPgr(context, services),
     registerScatter(context, services),
+    registerAnnotations(context, services),
   );
   services.log.info(`activated ${context.extension.id} ${String(context.extension.packageJSON.version)} (workspace trusted: ${String(vscode.workspace.isTrusted)})`);
 }
