@@ -152,6 +152,11 @@ export interface DatasetView {
   kind: 'generation' | 'evaluation' | 'other';
 }
 
+/** What an annotation action covers: given slots (the selected one), or every valid instance a query keeps. */
+export type AnnotateTarget = { slots: number[] } | { query: QueryView };
+export type AnnotationLabel = 'bad' | 'good' | 'clear';
+export const ANNOTATION_LABELS: readonly AnnotationLabel[] = ['bad', 'good', 'clear'];
+
 /** Request methods: each maps params to a result. */
 export interface InstancesRequests {
   rows: { params: RowsParams; result: RowsResult };
@@ -162,9 +167,11 @@ export interface InstancesRequests {
   compare: { params: { slot: number }; result: CompareResult };
   /** The host asks where to save and writes the query's rows as CSV; null when the user cancelled. */
   exportCsv: { params: { query: QueryView }; result: { file: string; rows: number } | null };
+  /** The host asks for the reason (bad) and confirmation (several), then writes annotations.jsonl; null when the user cancelled. */
+  annotate: { params: { label: AnnotationLabel; target: AnnotateTarget }; result: { annotated: number } | null };
 }
 export type RequestMethod = keyof InstancesRequests;
-export const REQUEST_METHODS: readonly RequestMethod[] = ['rows', 'detail', 'indexOf', 'columns', 'compare', 'exportCsv'];
+export const REQUEST_METHODS: readonly RequestMethod[] = ['rows', 'detail', 'indexOf', 'columns', 'compare', 'exportCsv', 'annotate'];
 
 /** Webview → host. */
 export type WebviewMessage =
@@ -270,6 +277,16 @@ export function parseWebviewMessage(v: unknown): WebviewMessage | undefined {
     case 'exportCsv': {
       const query = parseQuery(p.query);
       return query ? { type: 'request', id, method: 'exportCsv', params: { query } } : undefined;
+    }
+    case 'annotate': {
+      if (typeof p.label !== 'string' || !(ANNOTATION_LABELS as readonly string[]).includes(p.label) || !isObject(p.target)) return undefined;
+      const label = p.label as AnnotationLabel;
+      const t = p.target;
+      if (Array.isArray(t.slots)) {
+        return t.slots.length > 0 && t.slots.length <= MAX_SELECTED_SLOTS && t.slots.every(isInt) ? { type: 'request', id, method: 'annotate', params: { label, target: { slots: t.slots as number[] } } } : undefined;
+      }
+      const query = parseQuery(t.query);
+      return query ? { type: 'request', id, method: 'annotate', params: { label, target: { query } } } : undefined;
     }
     default:
       return undefined;

@@ -79,9 +79,11 @@ export type ScatterRequests = {
   reveal: { params: { datasetId: string; slot?: number }; result: { opened: boolean } };
   /** Open the Instances panel of each dataset of a box selection, filtered to its slots. */
   showSelection: { params: { parts: SelectionPart[] }; result: { opened: number } };
+  /** Annotate the selection as bad (the host asks for the reason once); null when cancelled. */
+  markSelectionBad: { params: { parts: SelectionPart[] }; result: { annotated: number } | null };
 };
 export type RequestMethod = keyof ScatterRequests;
-export const REQUEST_METHODS: readonly RequestMethod[] = ['axes', 'points', 'exportCsv', 'exportPng', 'reveal', 'showSelection'];
+export const REQUEST_METHODS: readonly RequestMethod[] = ['axes', 'points', 'exportCsv', 'exportPng', 'reveal', 'showSelection', 'markSelectionBad'];
 
 export type RequestMessage = { [M in RequestMethod]: { type: 'request'; id: number; method: M; params: ScatterRequests[M]['params'] } }[RequestMethod];
 
@@ -145,6 +147,21 @@ export function parsePointsQuery(v: unknown): PointsQuery | undefined {
   return { level: v.level, x: v.x, y: v.y };
 }
 
+/** A selection: one part per dataset, each with slots, at most MAX_SELECTED_SLOTS in all. */
+function parseParts(v: unknown): SelectionPart[] | undefined {
+  if (!Array.isArray(v) || v.length === 0 || v.length > MAX_SELECTION_PARTS) return undefined;
+  const parts: SelectionPart[] = [];
+  let total = 0;
+  for (const part of v) {
+    if (!isObject(part) || !isId(part.datasetId)) return undefined;
+    const slots = parseSlots(part.slots);
+    if (!slots || !slots.length) return undefined;
+    total += slots.length;
+    parts.push({ datasetId: part.datasetId, slots });
+  }
+  return total <= MAX_SELECTED_SLOTS ? parts : undefined;
+}
+
 function parseSlots(v: unknown): number[] | undefined {
   return Array.isArray(v) && v.length <= MAX_SELECTED_SLOTS && v.every((s) => isInt(s) && s >= 0) ? (v as number[]) : undefined;
 }
@@ -174,18 +191,10 @@ export function parseWebviewMessage(v: unknown): WebviewMessage | undefined {
       if (!isId(p.datasetId) || (p.slot !== undefined && !(isInt(p.slot) && p.slot >= 0))) return undefined;
       return { type: 'request', id, method: 'reveal', params: { datasetId: p.datasetId, ...(p.slot !== undefined ? { slot: p.slot as number } : {}) } };
     }
-    case 'showSelection': {
-      if (!Array.isArray(p.parts) || p.parts.length === 0 || p.parts.length > MAX_SELECTION_PARTS) return undefined;
-      const parts: SelectionPart[] = [];
-      let total = 0;
-      for (const part of p.parts) {
-        if (!isObject(part) || !isId(part.datasetId)) return undefined;
-        const slots = parseSlots(part.slots);
-        if (!slots || !slots.length) return undefined;
-        total += slots.length;
-        parts.push({ datasetId: part.datasetId, slots });
-      }
-      return total <= MAX_SELECTED_SLOTS ? { type: 'request', id, method: 'showSelection', params: { parts } } : undefined;
+    case 'showSelection':
+    case 'markSelectionBad': {
+      const parts = parseParts(p.parts);
+      return parts ? { type: 'request', id, method: v.method, params: { parts } } : undefined;
     }
     default:
       return undefined;

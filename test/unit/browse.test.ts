@@ -98,6 +98,8 @@ describe('instance browser engine', () => {
 
   it('keeps an explicit set of slots (a scatter selection) and says where a slot is under a query', () => {
     assert.deepEqual(browser.rows(q({ slots: [40, 2, 7] }), 0, 50).rows.map((r) => r.slot), [2, 7, 40]);
+    // every slot of a view, in its order (a bulk annotation), capped
+    assert.deepEqual(browser.slotsOf(q({ status: 'failed' }, { column: 'slot', dir: 'desc' }), 3), slots().filter((s) => s % 7 === 3).reverse().slice(0, 3));
     assert.equal(browser.indexOf(DEFAULT_QUERY, 120), 120);
     assert.equal(browser.indexOf({ ...DEFAULT_QUERY, sort: { column: 'slot', dir: 'desc' } }, 0), N - 1);
     assert.equal(browser.indexOf(q({ status: 'failed' }), 10), 1);

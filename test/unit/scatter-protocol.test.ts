@@ -18,6 +18,8 @@ describe('scatter protocol', () => {
     assert.deepEqual(parseWebviewMessage(req('reveal', { datasetId: 'r__g__s' })), { type: 'request', id: 1, method: 'reveal', params: { datasetId: 'r__g__s' } });
     const parts = [{ datasetId: 'a', slots: [1, 2] }, { datasetId: 'b', slots: [0] }];
     assert.deepEqual(parseWebviewMessage(req('showSelection', { parts })), { type: 'request', id: 1, method: 'showSelection', params: { parts } });
+    assert.deepEqual(parseWebviewMessage(req('markSelectionBad', { parts })), { type: 'request', id: 1, method: 'markSelectionBad', params: { parts } });
+    assert.equal(parseWebviewMessage(req('markSelectionBad', { parts: [{ datasetId: 'a', slots: [-1] }] })), undefined);
   });
 
   it('rejects malformed messages', () => {

@@ -284,6 +284,8 @@ class FakeHost {
       }
       case 'exportCsv':
         return { type: 'response', id: m.id, method: 'exportCsv', ok: true, result: this.exportResult };
+      case 'annotate':
+        return { type: 'response', id: m.id, method: 'annotate', ok: true, result: { annotated: 'slots' in m.params.target ? m.params.target.slots.length : this.select(m.params.target.query).filter((r) => r.status === 'valid').length } };
     }
   }
 }
@@ -546,6 +548,29 @@ describe('Instances webview v2 (chromium)', function () {
     await until('detail of 104', async () => (await text(p, '#detail-title')).startsWith('Slot 104 '));
     assert.equal(await js(p, `document.scrollingElement.scrollTop`), 0);
     assert.equal(await scrollTop(p), top);
+  });
+
+  it('annotates the selected instance and every instance of the view through the host', async () => {
+    const { p, host } = await start();
+    await p.page.click('#grid-body .row[data-slot="4"]');
+    await until('detail of 4', async () => (await text(p, '#detail-title')).startsWith('Slot 4 '));
+    await p.page.click('#annotate-bad');
+    const one = await until('annotate request', () => host.of('annotate')[0]);
+    assert.deepEqual(one.params, { label: 'bad', target: { slots: [4] } });
+    await until('annotated message', async () => (await text(p, '#notice')) === 'Annotated 1 instance as bad');
+    await p.page.click('#annotate-clear');
+    await until('clear request', () => host.of('annotate')[1]);
+    assert.deepEqual(host.of('annotate')[1]?.params, { label: 'clear', target: { slots: [4] } });
+
+    // the whole view: the query on screen goes to the host, which resolves it to slots
+    await p.page.fill('#search', NEEDLE);
+    await p.page.press('#search', 'Enter');
+    await until('needle rows', async () => (await text(p, '#status-line')).includes('of 20'));
+    await p.page.click('#mark-view-bad');
+    const bulk = await until('bulk request', () => host.of('annotate')[2]);
+    assert.equal(bulk.params.label, 'bad');
+    assert.ok('query' in bulk.params.target && bulk.params.target.query.filter.text === NEEDLE, JSON.stringify(bulk.params));
+    await until('bulk message', async () => /^Annotated \d+ instances as bad$/.test(await text(p, '#notice')));
   });
 
   it('shows every attempt’s raw output for a failed instance', async () => {

@@ -183,6 +183,12 @@ describe('Metric Scatter webview (chromium)', () => {
       { datasetId: dsId('gpt', SETTINGS[0] as string), slots: [7] },
     ]);
     assert.equal((await p.posted()).slice(from).filter((m) => (m as WebviewMessage).type === 'request' && (m as RequestMessage).method === 'reveal').length, 0, 'the drag did not reveal a point');
+    // the same selection annotated as bad in one request (the host asks the reason once)
+    assert.equal(await p.page.locator('#mark-selection-bad').innerText(), 'Mark 2 bad…');
+    const before = (await p.posted()).length;
+    await p.page.click('#mark-selection-bad');
+    const mark = await nextRequest(p, 'markSelectionBad', before);
+    assert.deepEqual([...mark.params.parts].sort((x, y) => x.datasetId.localeCompare(y.datasetId)), parts);
     await p.page.click('#clear-selection');
     assert.equal(await p.page.locator('#selection').isHidden(), true);
     await clean(p);

@@ -3,6 +3,8 @@
 // keyboard) know nothing of each other.
 import {
   DEFAULT_QUERY,
+  type AnnotateTarget,
+  type AnnotationLabel,
   type DatasetView,
   type DetailView,
   type FilterView,
@@ -96,8 +98,11 @@ export class InstancesPanel {
     this.compareButton.addEventListener('click', () => void (this.state.view === 'compare' ? this.showTable() : this.showCompare()));
     const exportButton = h('button', { type: 'button', id: 'export', class: 'secondary' }, 'Export CSV');
     exportButton.addEventListener('click', () => void this.exportCsv());
+    // every valid instance this view shows (filters included): the host asks the reason and confirms
+    const markAllBad = h('button', { type: 'button', id: 'mark-view-bad', class: 'secondary', title: 'Annotate every valid instance this view shows as bad (asks for the reason)' }, 'Mark view as bad…');
+    markAllBad.addEventListener('click', () => void this.annotate('bad', { query: this.state.query }));
     this.notice = h('span', { class: 'notice-line', id: 'notice', role: 'status' });
-    const actions = h('div', { class: 'bar actions' }, h('label', { class: 'inline', for: 'jump' }, 'Jump to slot'), jump, go, this.compareButton, exportButton, this.notice);
+    const actions = h('div', { class: 'bar actions' }, h('label', { class: 'inline', for: 'jump' }, 'Jump to slot'), jump, go, this.compareButton, exportButton, markAllBad, this.notice);
 
     this.banner = h('div', { class: 'banner', id: 'banner', role: 'alert', hidden: true });
 
@@ -111,7 +116,7 @@ export class InstancesPanel {
     this.detailPane = h(
       'section',
       { class: 'detail-pane', id: 'detail', tabindex: -1, 'aria-label': 'Instance detail' },
-      h('div', { class: 'detail-tools' }, h('label', { class: 'check' }, this.rawToggle, ' Raw text')),
+      h('div', { class: 'detail-tools' }, ...this.annotateButtons(), h('label', { class: 'check' }, this.rawToggle, ' Raw text')),
       this.detailBody,
     );
     attachDetailKeys(this.detailPane, () => this.focusGrid());
@@ -450,6 +455,30 @@ export class InstancesPanel {
     this.compareButton.setAttribute('aria-pressed', 'false');
     if (this.state.selectedSlot !== undefined) void this.showDetail(this.state.selectedSlot, this.selectSeq);
     this.focusGrid();
+  }
+
+  /** Mark bad / good / clear for the selected slot (shown above its detail). */
+  private annotateButtons(): HTMLElement[] {
+    const make = (label: AnnotationLabel, text: string, title: string) => {
+      const b = h('button', { type: 'button', class: 'secondary', id: `annotate-${label}`, title }, text);
+      b.addEventListener('click', () => {
+        const slot = this.state.selectedSlot;
+        if (slot !== undefined) void this.annotate(label, { slots: [slot] });
+      });
+      return b;
+    };
+    return [make('bad', 'Mark bad…', 'Annotate this instance as bad (asks for the reason)'), make('good', 'Mark good', 'Annotate this instance as good'), make('clear', 'Clear', 'Clear its annotation')];
+  }
+
+  private async annotate(label: AnnotationLabel, target: AnnotateTarget): Promise<void> {
+    this.notice.textContent = '';
+    try {
+      const res = await this.rpc.request('annotate', { label, target });
+      // the host's watcher then sends datasetChanged, which refreshes the rows and their annotation column
+      if (res) this.notice.textContent = `Annotated ${int(res.annotated)} instance${res.annotated === 1 ? '' : 's'} ${label === 'clear' ? '(cleared)' : `as ${label}`}`;
+    } catch (e) {
+      this.showError(e);
+    }
   }
 
   private async exportCsv(): Promise<void> {

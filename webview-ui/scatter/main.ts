@@ -95,8 +95,9 @@ const pngBtn = h('button', { id: 'export-png', type: 'button' }, 'Export PNG');
 const csvBtn = h('button', { id: 'export-csv', type: 'button' }, 'Export CSV');
 const selCount = h('span', { id: 'selection-count' });
 const showSelBtn = h('button', { id: 'show-selection', type: 'button', class: 'primary' }, 'Show in Instances');
+const markSelBtn = h('button', { id: 'mark-selection-bad', type: 'button', title: 'Annotate the selected instances as bad (asks for the reason)' }, 'Mark bad…');
 const clearSelBtn = h('button', { id: 'clear-selection', type: 'button' }, 'Clear selection');
-const selectionBar = h('div', { id: 'selection', class: 'selection', hidden: true }, selCount, showSelBtn, clearSelBtn);
+const selectionBar = h('div', { id: 'selection', class: 'selection', hidden: true }, selCount, showSelBtn, markSelBtn, clearSelBtn);
 const message = h('p', { id: 'message', class: 'message', role: 'status' });
 const empty = h('div', { id: 'empty', class: 'empty', hidden: true });
 const canvas = h('canvas', { id: 'chart', role: 'img', tabindex: 0, 'aria-label': 'Scatter plot (no data yet)' });
@@ -662,6 +663,8 @@ function updateSelectionBar(): void {
   selCount.textContent = `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'} selected in ${selection.size} dataset${selection.size === 1 ? '' : 's'}`;
   showSelBtn.textContent = `Show ${n.toLocaleString('en-US')} in Instances`;
   showSelBtn.hidden = state.level !== 'instance';
+  markSelBtn.textContent = `Mark ${n.toLocaleString('en-US')} bad…`;
+  markSelBtn.hidden = state.level !== 'instance';
 }
 
 function setSelection(next: Map<string, Set<number>>): void {
@@ -789,8 +792,17 @@ resetBtn.addEventListener('click', () => {
   save();
 });
 clearSelBtn.addEventListener('click', () => setSelection(new Map()));
+const selectionParts = (): SelectionPart[] => [...selection.entries()].filter(([, s]) => s.size).map(([datasetId, s]) => ({ datasetId, slots: [...s].sort((a, b) => a - b) }));
+markSelBtn.addEventListener('click', () => {
+  const parts = selectionParts();
+  if (!parts.length) return;
+  void rpc
+    .request('markSelectionBad', { parts })
+    .then((r) => r && say(`Annotated ${r.annotated.toLocaleString('en-US')} instance${r.annotated === 1 ? '' : 's'} as bad.`))
+    .catch((e: unknown) => say(errorText(e), true));
+});
 showSelBtn.addEventListener('click', () => {
-  const parts: SelectionPart[] = [...selection.entries()].filter(([, s]) => s.size).map(([datasetId, s]) => ({ datasetId, slots: [...s].sort((a, b) => a - b) }));
+  const parts = selectionParts();
   if (!parts.length) return;
   void rpc
     .request('showSelection', { parts })

@@ -108,6 +108,11 @@ async function handle(req: WorkerRequest): Promise<unknown> {
       return b.indexOf(req.args.query, req.args.slot);
     case 'detail':
       return b.detail(req.args.slot, isGeneration(req.dataset.info.setting) ? promptExtras(req.dataset, b) : {});
+    case 'slots':
+      return b.slotsOf(req.args.query, req.args.limit);
+    case 'annotationsChanged':
+      b.annotationsChanged();
+      return null;
     case 'points':
       return b.points(req.args.x, req.args.y);
     case 'exportCsv':

@@ -154,6 +154,18 @@ export class DatasetBrowser {
     return out;
   }
 
+  /** Every slot a query keeps, in its order, up to `limit` (a bulk action on what the panel shows). */
+  slotsOf(query: QueryView, limit: number): number[] {
+    const slots = this.slots();
+    return Array.from(this.order(query).subarray(0, limit), (pos) => slots[pos] as number);
+  }
+
+  /** `annotations.jsonl` changed: read it again (and forget orders that may have filtered by it). */
+  annotationsChanged(): void {
+    this.annotationCache = undefined;
+    this.orders.clear();
+  }
+
   /** Row index of a slot under a query, or −1. */
   indexOf(query: QueryView, slot: number): number {
     if (isPlain(query.filter) && query.sort.column === 'slot') {

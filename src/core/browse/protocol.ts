@@ -19,6 +19,10 @@ export interface BrowseOps {
   exportCsv: { args: { query: QueryView; file: string }; result: { rows: number } };
   /** Two columns where both have a value (a scatter plot's points), as typed arrays. */
   points: { args: { x: SortColumn; y: SortColumn }; result: { slots: Int32Array; x: Float64Array; y: Float64Array } };
+  /** The slots a query keeps, in order (at most `limit`). */
+  slots: { args: { query: QueryView; limit: number }; result: number[] };
+  /** The annotations sidecar changed: re-read it, keep the snapshot. */
+  annotationsChanged: { args: Record<string, never>; result: null };
   /** Drops the snapshot: the next request reads the store afresh. */
   invalidate: { args: Record<string, never>; result: null };
 }

@@ -36,6 +36,8 @@ export interface AnnotateArgs {
   resultsDir: string;
   datasetId: string;
   slots?: number[];
+  /** Several datasets at once (a scatter selection): one reason asked for all; `datasetId`/`slots` are then ignored. */
+  parts?: Array<{ datasetId: string; slots: number[] }>;
   reason?: string;
   note?: string;
 }
@@ -140,6 +142,23 @@ class AnnotationCommands {
 
   /** The slots to act on, per dataset: from the argument, else the active editor's selected lines. */
   private async targets(arg: AnnotateArgs | undefined, forUndo = false): Promise<Array<{ dataset: DatasetState; slots: number[] }> | undefined> {
+    if (arg && typeof arg === 'object' && typeof arg.resultsDir === 'string' && Array.isArray(arg.parts)) {
+      const out: Array<{ dataset: DatasetState; slots: number[] }> = [];
+      for (const part of arg.parts) {
+        const dataset = part && typeof part.datasetId === 'string' ? await this.docs.dataset(arg.resultsDir, part.datasetId) : undefined;
+        if (!dataset) {
+          void vscode.window.showErrorMessage(`AgoraBench: no dataset "${String(part?.datasetId)}" in ${arg.resultsDir}.`);
+          return undefined;
+        }
+        const slots = Array.isArray(part.slots) ? part.slots.filter((s) => Number.isInteger(s)) : [];
+        if (slots.length) out.push({ dataset, slots });
+      }
+      if (!out.length && !forUndo) {
+        void vscode.window.showErrorMessage('AgoraBench: no slots given to annotate.');
+        return undefined;
+      }
+      return out;
+    }
     if (arg && typeof arg === 'object' && typeof arg.resultsDir === 'string' && typeof arg.datasetId === 'string') {
       const dataset = await this.docs.dataset(arg.resultsDir, arg.datasetId);
       if (!dataset) {

@@ -85,6 +85,16 @@ export class DatasetSource {
     return (await this.client.request('exportCsv', this.browseDataset(await this.indexRow()), { query, file })).rows;
   }
 
+  /** Every slot a query keeps, in order (at most `limit`). */
+  async slots(query: QueryView, limit: number): Promise<number[]> {
+    return this.client.request('slots', this.browseDataset(await this.indexRow()), { query, limit });
+  }
+
+  /** Only the annotations changed: the snapshot stays, its annotations are read again. */
+  async annotationsChanged(): Promise<void> {
+    if (this.row) await this.client.request('annotationsChanged', this.browseDataset(this.row), {});
+  }
+
   /** Drops the snapshot and the index row: the next read sees what was written since. */
   async invalidate(): Promise<void> {
     const row = this.row;

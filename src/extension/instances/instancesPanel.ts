@@ -3,7 +3,7 @@
 // other panels ask it to show (a slot, a selection).
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core';
-import { DEFAULT_QUERY, parseWebviewMessage, type FilterView, type HostMessage, type InstancesRequests, type RequestMethod, type WebviewMessage } from '../../protocol/instancesProtocol';
+import { DEFAULT_QUERY, MAX_SELECTED_SLOTS, parseWebviewMessage, type AnnotateTarget, type AnnotationLabel, type FilterView, type HostMessage, type InstancesRequests, type RequestMethod, type WebviewMessage } from '../../protocol/instancesProtocol';
 import { renderWebview } from '../webview/webviewPanelHtml';
 import type { DatasetSource } from './datasetSource';
 import { StoreWatcher } from './storeWatcher';
@@ -103,6 +103,8 @@ export class InstancesPanel implements vscode.Disposable {
         return { metrics: await this.source.columns() };
       case 'compare':
         return this.source.compare(msg.params.slot);
+      case 'annotate':
+        return this.annotate(msg.params.label, msg.params.target);
       case 'exportCsv': {
         const target = await vscode.window.showSaveDialog({
           title: 'Export instances as CSV',
@@ -117,6 +119,30 @@ export class InstancesPanel implements vscode.Disposable {
     }
   }
 
+  /**
+   * Annotates the selected slot or every valid instance the query keeps, through the editor's
+   * annotation commands (they ask for the reason and write annotations.jsonl); the watcher then
+   * refreshes the table. A bulk action asks for confirmation first.
+   */
+  private async annotate(label: AnnotationLabel, target: AnnotateTarget): Promise<{ annotated: number } | null> {
+    // failed instances have no content to judge: a query's bulk action covers its valid ones
+    const slots = 'slots' in target ? target.slots : target.query.filter.status === 'failed' ? [] : await this.source.slots({ ...target.query, filter: { ...target.query.filter, status: 'valid' } }, MAX_SELECTED_SLOTS);
+    if (!slots.length) {
+      void vscode.window.showInformationMessage('AgoraBench: no valid instance to annotate in this view (failed ones have no content).');
+      return null;
+    }
+    if (slots.length > 1) {
+      const verb = label === 'clear' ? 'Clear the annotations of' : `Mark ${label === 'bad' ? 'as bad' : 'as good'}`;
+      const ok = await vscode.window.showWarningMessage(`${verb} ${slots.length.toLocaleString('en-US')} instances of ${this.datasetId}?`, { modal: true }, 'Annotate');
+      if (ok !== 'Annotate') return null;
+    }
+    const command = label === 'bad' ? 'agorabench.markBad' : label === 'good' ? 'agorabench.markGood' : 'agorabench.clearAnnotation';
+    const written = await vscode.commands.executeCommand<unknown[] | undefined>(command, { resultsDir: this.resultsDir, datasetId: this.datasetId, slots });
+    if (!written) return null;
+    await this.source.annotationsChanged();
+    return { annotated: written.length };
+  }
+
   private async rejectMalformed(raw: unknown): Promise<void> {
     this.log.warn('instances panel: ignored a malformed message from the webview');
     const r = raw as { type?: unknown; id?: unknown; method?: unknown };
@@ -129,16 +155,17 @@ export class InstancesPanel implements vscode.Disposable {
     try {
       const rel = await this.source.storeRelDir();
       if (this.isDisposed) return;
-      this.watcher = new StoreWatcher(this.resultsDir, rel, () => void this.refresh(), 1000);
+      this.watcher = new StoreWatcher(this.resultsDir, rel, (annotationsOnly) => void this.refresh(annotationsOnly), 1000);
     } catch (e) {
       this.log.warn(`instances panel: not watching ${this.datasetId}: ${errorMessage(e)}`);
     }
   }
 
-  /** The store changed: drop the snapshot and let a visible webview re-query what it shows. */
-  private async refresh(): Promise<void> {
+  /** The store changed: drop the snapshot (or re-read only the annotations) and let a visible webview re-query what it shows. */
+  private async refresh(annotationsOnly = false): Promise<void> {
     try {
-      await this.source.invalidate();
+      if (annotationsOnly) await this.source.annotationsChanged();
+      else await this.source.invalidate();
       // a hidden webview is torn down and says `ready` again when shown, so it needs no message
       if (this.isDisposed || !this.panel.visible || !this.ready) return;
       await this.post({ type: 'datasetChanged', dataset: await this.source.dataset() });

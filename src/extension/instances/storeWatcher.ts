@@ -1,24 +1,30 @@
 // Tells a panel that a dataset store changed on disk (a run appends to its journal and
-// checkpoints its database), throttled so a busy run refreshes the panel about once a second.
+// checkpoints its database) or only its annotations did, throttled so a busy run refreshes the
+// panel about once a second.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 export class StoreWatcher implements vscode.Disposable {
   private readonly watcher: vscode.FileSystemWatcher;
   private timer: NodeJS.Timeout | undefined;
+  /** Whether every change since the last call was to annotations.jsonl. */
+  private annotationsOnly = true;
 
   /** `storeRelDir` is relative to `resultsDir`, whose index.sqlite carries the dataset's status. */
   constructor(
     resultsDir: string,
     storeRelDir: string,
-    private readonly onChange: () => void,
+    private readonly onChange: (annotationsOnly: boolean) => void,
     private readonly delayMs = 750,
   ) {
     const rel = storeRelDir.split(path.sep).join('/');
     this.watcher = vscode.workspace.createFileSystemWatcher(
       new vscode.RelativePattern(vscode.Uri.file(resultsDir), `{index.sqlite,${rel}/dataset.sqlite,${rel}/journal.jsonl,${rel}/annotations.jsonl}`),
     );
-    const fire = () => this.schedule();
+    const fire = (uri: vscode.Uri) => {
+      if (path.basename(uri.fsPath) !== 'annotations.jsonl') this.annotationsOnly = false;
+      this.schedule();
+    };
     this.watcher.onDidChange(fire);
     this.watcher.onDidCreate(fire);
   }
@@ -26,7 +32,9 @@ export class StoreWatcher implements vscode.Disposable {
   private schedule(): void {
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
-      this.onChange();
+      const annotationsOnly = this.annotationsOnly;
+      this.annotationsOnly = true;
+      this.onChange(annotationsOnly);
     }, this.delayMs);
   }
 

@@ -99,6 +99,11 @@ export class ScatterPanel implements vscode.Disposable {
       }
       case 'showSelection':
         return { opened: await this.showSelection(msg.params.parts) };
+      case 'markSelectionBad': {
+        // the editor's annotation command asks for the reason once for every dataset of the selection
+        const written = await vscode.commands.executeCommand<unknown[] | undefined>('agorabench.markBad', { resultsDir: this.resultsDir, datasetId: msg.params.parts[0]?.datasetId ?? '', parts: msg.params.parts });
+        return written ? { annotated: written.length } : null;
+      }
     }
   }
 
