@@ -96,8 +96,11 @@ describe('annotations in the editor (pure)', () => {
       [instanceIdOf(id, 3), ann(id, 3, 'bad', 'old-hash', { reason: 'other' })],
       [instanceIdOf(id, 9), ann(id, 9, 'bad', 'h9', { reason: 'other' })],
     ]);
-    assert.deepEqual(decorationLines(map, [id], [latest]), { failed: [1], bad: [0, 3], good: [2], stale: [3] });
-    assert.deepEqual(decorationLines(map, [id], [undefined]), { failed: [1], bad: [], good: [], stale: [] });
+    assert.deepEqual(decorationLines(map, [id], [latest]), { failed: [1], bad: [0, 3], good: [2], stale: [3], lowScore: [], nearDuplicate: [] });
+    assert.deepEqual(decorationLines(map, [id], [undefined]), { failed: [1], bad: [], good: [], stale: [], lowScore: [], nearDuplicate: [] });
+    // metric flags are by slot; lines follow the map
+    const flags = { lowScore: new Set([map.at(2)?.slot ?? -1]), nearDuplicate: new Set([map.at(0)?.slot ?? -1, map.at(3)?.slot ?? -1]) };
+    assert.deepEqual(decorationLines(map, [id], [undefined], [flags]), { failed: [1], bad: [], good: [], stale: [], lowScore: [2], nearDuplicate: [0, 3] });
   });
 
   it('decorates a user file by the dataset each matched line belongs to', () => {
@@ -109,7 +112,7 @@ describe('annotations in the editor (pure)', () => {
     assert.deepEqual(map.linesOf(0, 4), [1, 5]);
     const latest0 = new Map([[instanceIdOf('d0', 4), ann('d0', 4, 'bad', 'a', { reason: 'unsafe' })]]);
     const latest1 = new Map([[instanceIdOf('d1', 4), ann('d1', 4, 'good', 'b')]]);
-    assert.deepEqual(decorationLines(map, ['d0', 'd1'], [latest0, latest1]), { failed: [], bad: [1, 5], good: [3], stale: [] });
+    assert.deepEqual(decorationLines(map, ['d0', 'd1'], [latest0, latest1]), { failed: [], bad: [1, 5], good: [3], stale: [], lowScore: [], nearDuplicate: [] });
   });
 
   it('formats bad samples, compact metrics and selected lines', () => {

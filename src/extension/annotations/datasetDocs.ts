@@ -6,19 +6,24 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Results, loadConfig, readAnnotations, type Annotation, type DatasetRow } from '../../core';
+import { NEAR_DUP_METRIC, Results, loadConfig, readAnnotations, type Annotation, type DatasetRow } from '../../core';
+import type { MetricRange } from '../../protocol/instancesProtocol';
 import { DatasetSource } from '../instances/datasetSource';
 import { CONFIG_GLOB } from '../config/configFiles';
 import type { Services } from '../services';
-import { DATASET_SCHEME, MatchedLinesMap, SlotOrderMap, datasetDocPath, instanceLine, parseDatasetDocPath, scanUserLines, type LineMap, type LineTarget, type MalformedLine } from './lineModel';
+import { DATASET_SCHEME, LOW_SCORE_MAX, MatchedLinesMap, type MetricFlags, SlotOrderMap, datasetDocPath, instanceLine, parseDatasetDocPath, scanUserLines, type LineMap, type LineTarget, type MalformedLine } from './lineModel';
 
 /** Files larger than this are not matched against the stores. */
 export const MAX_USER_FILE_BYTES = 20 * 1024 * 1024;
 const PAGE = 2000;
+/** Flagged slots kept per dataset and flag. */
+const MAX_FLAGGED = 200_000;
 
 /** A dataset some open document shows. */
 export class DatasetState implements vscode.Disposable {
   latest: Map<string, Annotation> = new Map();
+  /** What its metrics flag (read through the browse worker; empty until read, and without metrics). */
+  flags: MetricFlags = { lowScore: new Set(), nearDuplicate: new Set() };
   readonly source: DatasetSource;
   private readonly watcher: vscode.FileSystemWatcher;
   private annTimer: NodeJS.Timeout | undefined;
@@ -33,6 +38,7 @@ export class DatasetState implements vscode.Disposable {
   ) {
     this.source = new DatasetSource(new Results(resultsDir), row.id, browse);
     this.reload();
+    void this.readFlags().then(() => onAnnotations(this));
     const rel = row.dir.split(path.sep).join('/');
     this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(resultsDir), `${rel}/{annotations.jsonl,dataset.sqlite,journal.jsonl}`));
     const fire = (uri: vscode.Uri) => {
@@ -45,8 +51,11 @@ export class DatasetState implements vscode.Disposable {
       } else {
         this.storeTimer ??= setTimeout(() => {
           this.storeTimer = undefined;
-          void this.source.invalidate().catch(() => undefined);
-          onStore(this);
+          void this.source
+            .invalidate()
+            .catch(() => undefined)
+            .then(() => this.readFlags())
+            .then(() => onStore(this));
         }, 1500);
       }
     };
@@ -65,6 +74,20 @@ export class DatasetState implements vscode.Disposable {
 
   get key(): string {
     return datasetKey(this.resultsDir, this.row.id);
+  }
+
+  /** Slots with a low judge quality score (≤ 2 of 5, any judge) and near-duplicate instructions, from the store's metrics. */
+  async readFlags(): Promise<void> {
+    try {
+      const keys = (await this.source.columns()).map((c) => c.key);
+      const slotsWhere = (metrics: MetricRange[]) => this.source.slots({ filter: { status: 'all', metrics }, sort: { column: 'slot', dir: 'asc' } }, MAX_FLAGGED);
+      const low = new Set<number>();
+      for (const key of keys.filter((k) => k.startsWith('quality@'))) for (const s of await slotsWhere([{ key, max: LOW_SCORE_MAX }])) low.add(s);
+      const near = keys.includes(NEAR_DUP_METRIC) ? new Set(await slotsWhere([{ key: NEAR_DUP_METRIC, min: 1 }])) : new Set<number>();
+      this.flags = { lowScore: low, nearDuplicate: near };
+    } catch {
+      // no flags: the store could not be read now; annotations still show
+    }
   }
 
   /** Re-reads the sidecar (unreadable lines are skipped by the reader). */

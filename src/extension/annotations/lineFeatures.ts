@@ -181,13 +181,16 @@ const border = (color: string, style = 'solid'): vscode.DecorationRenderOptions 
   overviewRulerLane: vscode.OverviewRulerLane.Left,
 });
 
-/** Line decorations of failed, bad, good and stale lines, on every visible editor of a dataset document. */
+/** Line decorations of failed, bad, good and stale lines and of what the metrics flag, on every visible editor of a dataset document. */
 export class Decorations implements vscode.Disposable {
   private readonly types: Record<DecorationKind, vscode.TextEditorDecorationType> = {
     failed: vscode.window.createTextEditorDecorationType({ ...border('editorWarning.foreground'), opacity: '0.75' }),
     bad: vscode.window.createTextEditorDecorationType({ ...border('editorError.foreground'), backgroundColor: new vscode.ThemeColor('diffEditor.removedLineBackground') }),
     good: vscode.window.createTextEditorDecorationType(border('testing.iconPassed')),
     stale: vscode.window.createTextEditorDecorationType({ ...border('editorInfo.foreground', 'dashed'), overviewRulerLane: vscode.OverviewRulerLane.Center }),
+    // what the metrics flag, as a mark after the line (it combines with the left border of an annotation)
+    lowScore: vscode.window.createTextEditorDecorationType({ after: { contentText: ' ▼ low judge score', color: new vscode.ThemeColor('editorWarning.foreground'), margin: '0 0 0 1em' }, overviewRulerColor: new vscode.ThemeColor('editorWarning.foreground'), overviewRulerLane: vscode.OverviewRulerLane.Right }),
+    nearDuplicate: vscode.window.createTextEditorDecorationType({ after: { contentText: ' ≈ near-duplicate', color: new vscode.ThemeColor('editorInfo.foreground'), margin: '0 0 0 1em' }, overviewRulerColor: new vscode.ThemeColor('editorInfo.foreground'), overviewRulerLane: vscode.OverviewRulerLane.Right }),
   };
 
   constructor(private readonly docs: DatasetDocs) {}
@@ -203,8 +206,9 @@ export class Decorations implements vscode.Disposable {
           doc.map,
           doc.datasets.map((d) => d.datasetId),
           doc.datasets.map((d) => d.latest),
+          doc.datasets.map((d) => d.flags),
         )
-      : { failed: [], bad: [], good: [], stale: [] };
+      : { failed: [], bad: [], good: [], stale: [], lowScore: [], nearDuplicate: [] };
     const max = editor.document.lineCount;
     for (const kind of Object.keys(this.types) as DecorationKind[]) {
       editor.setDecorations(

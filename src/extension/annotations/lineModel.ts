@@ -154,7 +154,16 @@ export function scanUserLines(text: string): { hashes: Map<number, string>; malf
   return { hashes, malformed, lineCount: lines.length };
 }
 
-export type DecorationKind = 'failed' | 'bad' | 'good' | 'stale';
+export type DecorationKind = 'failed' | 'bad' | 'good' | 'stale' | 'lowScore' | 'nearDuplicate';
+
+/** Slots a dataset's metrics flag: a low judge score, a near-duplicate instruction. */
+export interface MetricFlags {
+  lowScore: ReadonlySet<number>;
+  nearDuplicate: ReadonlySet<number>;
+}
+
+/** Judge scores (1–5) at or below this are flagged as low. */
+export const LOW_SCORE_MAX = 2;
 
 /** The latest annotation of each instance of a document's datasets (by ref), as the sidecars say. */
 export type AnnotationsByRef = ReadonlyArray<ReadonlyMap<string, Annotation> | undefined>;
@@ -172,13 +181,17 @@ export function annotationAt(t: LineTarget, datasetIds: readonly string[], lates
 }
 
 /**
- * Which lines get which decoration: failed validation, annotated bad, annotated good, and stale
- * annotations (a stale one gets `stale` in addition to its label's).
+ * Which lines get which decoration: failed validation, annotated bad, annotated good, stale
+ * annotations (a stale one gets `stale` in addition to its label's), and what the metrics flag
+ * (a low judge score, a near-duplicate instruction; `flags` by dataset ref).
  */
-export function decorationLines(map: LineMap, datasetIds: readonly string[], latest: AnnotationsByRef): Record<DecorationKind, number[]> {
-  const out: Record<DecorationKind, number[]> = { failed: [], bad: [], good: [], stale: [] };
+export function decorationLines(map: LineMap, datasetIds: readonly string[], latest: AnnotationsByRef, flags: ReadonlyArray<MetricFlags | undefined> = []): Record<DecorationKind, number[]> {
+  const out: Record<DecorationKind, number[]> = { failed: [], bad: [], good: [], stale: [], lowScore: [], nearDuplicate: [] };
   for (const t of map.all()) {
     if (t.status === 'failed') out.failed.push(t.line);
+    const f = flags[t.ref];
+    if (f?.lowScore.has(t.slot)) out.lowScore.push(t.line);
+    if (f?.nearDuplicate.has(t.slot)) out.nearDuplicate.push(t.line);
     const a = annotationAt(t, datasetIds, latest);
     if (!a) continue;
     if (a.annotation.label === 'bad') out.bad.push(t.line);

@@ -1,7 +1,8 @@
 // "AgoraBench: Open Instances": choose a dataset of a config's results and show its instances
 // in a panel beside the editor.
 import * as vscode from 'vscode';
-import { ConfigError, Results, loadConfig, type DatasetRow } from '../../core';
+import * as path from 'node:path';
+import { ConfigError, Results, annotationCounts, loadConfig, type DatasetRow } from '../../core';
 import { parseFilter, type FilterView } from '../../protocol/instancesProtocol';
 import { firstProblem } from '../config/configDiagnostics';
 import { resolveConfigFile } from '../config/configFiles';
@@ -46,7 +47,7 @@ async function openInstances(services: Services, arg: OpenInstancesArgs): Promis
     void vscode.window.showInformationMessage(`AgoraBench: no datasets${run ? ` of run "${run}"` : ''} in ${resultsDir} yet. Run the benchmark first.`);
     return undefined;
   }
-  const row = arg.datasetId ? datasets.find((d) => d.id === arg.datasetId) : await pickDataset(datasets);
+  const row = arg.datasetId ? datasets.find((d) => d.id === arg.datasetId) : await pickDataset(resultsDir, datasets);
   if (!row) {
     if (arg.datasetId) void vscode.window.showErrorMessage(`AgoraBench: no dataset "${arg.datasetId}" in ${resultsDir}.`);
     return undefined;
@@ -74,13 +75,14 @@ async function scopeOf(services: Services, configFile: string | undefined, run: 
   }
 }
 
-async function pickDataset(datasets: DatasetRow[]): Promise<DatasetRow | undefined> {
+async function pickDataset(resultsDir: string, datasets: DatasetRow[]): Promise<DatasetRow | undefined> {
   if (datasets.length === 1) return datasets[0];
+  const bad = (d: DatasetRow) => annotationCounts(path.join(resultsDir, d.dir)).bad;
   const picked = await vscode.window.showQuickPick(
     datasets.map((d) => ({
       label: `${d.generator} · ${d.setting}`,
       description: `${d.run} · ${d.status}`,
-      detail: `${d.valid}/${d.target} valid, ${d.failed} failed, ${formatUsd(d.costUsd)}`,
+      detail: `${d.valid}/${d.target} valid, ${d.failed} failed, ${bad(d)} annotated bad, ${formatUsd(d.costUsd)}`,
       row: d,
     })),
     { placeHolder: 'Which dataset?', matchOnDescription: true },

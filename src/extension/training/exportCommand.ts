@@ -1,7 +1,7 @@
 // "AgoraBench: Export Training Data": a run's datasets as a trainer's JSONL file with its manifest.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EXPORT_FORMATS, Results, errorMessage, exportTrainingData, loadConfig, parseSettingKey, type ExportFormat, type ExportManifest } from '../../core';
+import { EXCLUDE_CATEGORIES, EXPORT_FORMATS, EXPORT_FORMAT_INFO, Results, errorMessage, exportTrainingData, loadConfig, parseSettingKey, type ExcludeCategory, type ExportFormat, type ExportManifest } from '../../core';
 import { resolveConfigFile } from '../config/configFiles';
 import type { Services } from '../services';
 
@@ -12,6 +12,8 @@ export interface ExportArgs {
   configFile?: string;
   datasets?: string[];
   format?: ExportFormat;
+  /** What to leave out besides failed instances (default: the samples annotated bad). */
+  exclude?: ExcludeCategory[];
   out?: string;
   overwrite?: boolean;
 }
@@ -46,15 +48,30 @@ async function exportData(services: Services, arg: unknown): Promise<ExportOutco
     const format =
       args.format ??
       ((await vscode.window.showQuickPick(
-        EXPORT_FORMATS.map((f) => ({ label: f, description: f === 'chat' ? '{"messages": […]} — OpenAI fine-tuning, axolotl, TRL' : f === 'alpaca' ? '{"instruction", "input", "output"}' : '{"prompt", "completion"} in the Llama-3 template, loss on the response' })),
+        EXPORT_FORMATS.map((f) => ({ label: f, description: EXPORT_FORMAT_INFO[f] })),
         { title: 'Format' },
       ))?.label as ExportFormat | undefined);
     if (!format) return { status: 'cancelled' };
+    // a caller that named the format (a test, another command) gets the default without a picker
+    const exclude =
+      args.exclude ??
+      (args.format ? (['bad'] as ExcludeCategory[]) : undefined) ??
+      (
+        await vscode.window.showQuickPick(
+          EXCLUDE_CATEGORIES.filter((c) => c !== 'failed').map((c) => ({
+            label: c,
+            description: c === 'bad' ? 'samples annotated bad (Mark as Bad, agorabench annotate)' : 'near-duplicate instructions found by Compute Metrics (the first of each group is kept)',
+            picked: c === 'bad',
+          })),
+          { canPickMany: true, title: 'Leave out (failed instances always are)' },
+        )
+      )?.map((p) => p.label as ExcludeCategory);
+    if (!exclude) return { status: 'cancelled' };
     const out =
       args.out ??
       (await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(path.join(path.dirname(configFile), `${config.name}-${format}.jsonl`)), filters: { 'JSON Lines': ['jsonl'] } }))?.fsPath;
     if (!out) return { status: 'cancelled' };
-    const manifest = await exportTrainingData(results, datasets, out, { format, systemPrompt: config.training.systemPrompt, overwrite: args.overwrite });
+    const manifest = await exportTrainingData(results, datasets, out, { format, systemPrompt: config.training.systemPrompt, overwrite: args.overwrite, excludeCategories: exclude });
     services.log.info(`exported ${manifest.lines} instances of ${datasets.join(', ')} to ${out} (sha256 ${manifest.sha256})`);
     void vscode.window.showInformationMessage(`AgoraBench: ${manifest.lines} instances written to ${path.basename(out)} (manifest beside it).`, 'Open').then((c) => c && vscode.window.showTextDocument(vscode.Uri.file(out)));
     return { status: 'exported', manifest };

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { Results, annotationsPath, datasetDirOf, readAnnotations, type Annotation, type InstanceRow, type UndoOutcome } from '../../../src/core';
 import type { OpenDatasetInEditorResult } from '../../../src/extension/annotations/registerAnnotations';
 import type { MetricsOutcome } from '../../../src/extension/metrics/metricsCommand';
+import type { ExportOutcome } from '../../../src/extension/training/exportCommand';
 import type { RunOutcome } from '../../../src/extension/run/runOutcome';
 import { startFakeServer, type FakeServer } from '../../fake-server';
 import { activeExtension, until, workspaceDir, writeFakeConfig } from '../support/fixtures';
@@ -187,6 +188,20 @@ describe('Annotations in the editor', () => {
     assert.match(labelOf(hints.find((h) => h.position.line === d) as vscode.InlayHint), /(^|· )bad: formatting · Mark bad · /);
     await vscode.commands.executeCommand('agorabench.undoAnnotation');
     await diagnosticLines(uri, [a, b, c, d, e].sort((x, y) => x - y));
+  });
+
+  it('exports training data without exactly the samples annotated bad', async () => {
+    const bad = [...readAnnotations(path.dirname(sidecar)).latest.values()].filter((a) => a.label === 'bad').map((a) => a.instance);
+    assert.ok(bad.length >= 2, `some bad samples to leave out (${bad.length})`);
+    const out = path.join(workspaceDir(), 'clean.jsonl');
+    const outcome = await vscode.commands.executeCommand<ExportOutcome>('agorabench.exportTrainingData', { configFile: file, datasets: [datasetId], format: 'jsonl', out, overwrite: true });
+    assert.equal(outcome.status, 'exported', JSON.stringify(outcome));
+    if (outcome.status !== 'exported') return;
+    const kept = new Set(outcome.manifest.instances.map((i) => i.id));
+    const validIds = rows.filter((r) => r.status === 'valid').map((r) => r.id);
+    assert.deepEqual(validIds.filter((id) => !kept.has(id)).sort(), [...bad].sort(), 'exactly the bad samples are missing');
+    assert.equal(outcome.manifest.datasets[0]?.excludedBad, bad.length);
+    assert.equal(fs.readFileSync(out, 'utf8').trim().split('\n').length, validIds.length - bad.length);
   });
 
   it('lights up a user\'s own JSONL file whose lines are stored instances, and never writes it', async () => {
