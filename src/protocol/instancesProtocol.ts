@@ -181,7 +181,8 @@ export type WebviewMessage =
 
 /** Host → webview. */
 export type HostMessage =
-  | { type: 'init'; dataset: DatasetView; resultsDir: string; pageSize: number; siblings: Array<{ datasetId: string; generator: string }> }
+  /** `firstPage`: the unfiltered first `pageSize` rows when the host already has them (it reads them while the webview loads). */
+  | { type: 'init'; dataset: DatasetView; resultsDir: string; pageSize: number; siblings: Array<{ datasetId: string; generator: string }>; firstPage?: RowsResult }
   | { [M in RequestMethod]: { type: 'response'; id: number; method: M; ok: true; result: InstancesRequests[M]['result'] } }[RequestMethod]
   | { type: 'response'; id: number; method: RequestMethod; ok: false; error: string }
   /** The store changed on disk (a run is writing): new counts; the webview re-queries what it shows. */

@@ -21,6 +21,8 @@ export interface PgrCellView {
   interval: string;
   costUsd?: number;
   pgrPerDollar?: number;
+  /** A setting column: the share of its dataset's valid instances annotated bad (absent: no dataset). */
+  badRate?: number | null;
   notes: string[];
 }
 

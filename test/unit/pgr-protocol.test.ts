@@ -142,6 +142,8 @@ describe('PGR panel data', () => {
     assert.deepEqual([a?.paperRow, a?.costUsd, a?.avgPgr, a?.avgOver, a?.pgrPerDollar], ['GPT-4o-mini', 0.5, 50, 1, 100]);
     assert.equal(view.generators.find((g) => g.id === 'b')?.pgrPerDollar, 12.5);
     assert.deepEqual([a?.bad, a?.badRate], [1, 0.5]);
+    assert.equal(a?.cells.find((c) => c.column === setting)?.badRate, 0.5, 'per setting too');
+    assert.equal(a?.cells.find((c) => c.column === 'instance_generation.code')?.badRate, undefined, 'no dataset, no rate');
     assert.deepEqual([view.generators.find((g) => g.id === 'b')?.bad, view.generators.find((g) => g.id === 'b')?.badRate], [0, 0]);
 
     const csv = pgrGridCsv(view, true);

@@ -158,6 +158,8 @@ class FakeHost {
   failing = new Set<string>();
   /** Changes a detail before it is sent (e.g. benchmark item fields). */
   patchDetail: (d: DetailView) => DetailView = (d) => d;
+  /** Sends the unfiltered first page with init, as the extension does when it read it in time. */
+  firstPageWithInit = false;
   private seen = 0;
   private running = true;
   private loop: Promise<void>;
@@ -247,7 +249,11 @@ class FakeHost {
       }
       this.seen += fresh.length;
       for (const m of fresh) {
-        if (m.type === 'ready') await this.send({ type: 'init', dataset: this.dataset, resultsDir: RESULTS_DIR, pageSize: 100, siblings: SIBLINGS });
+        if (m.type === 'ready') {
+          const all = this.select(DEFAULT_QUERY);
+          const firstPage = this.firstPageWithInit ? { firstPage: { total: all.length, offset: 0, rows: all.slice(0, 100) } } : {};
+          await this.send({ type: 'init', dataset: this.dataset, resultsDir: RESULTS_DIR, pageSize: 100, siblings: SIBLINGS, ...firstPage });
+        }
         else {
           this.requests.push(m);
           await this.send(this.answer(m)).catch(() => undefined);
@@ -395,6 +401,15 @@ describe('Instances webview v2 (chromium)', function () {
     assert.match(await text(p, '#status-line'), /–300,000 of 300,000/);
     const [grid, detail] = await js<Array<{ top: number; bottom: number }>>(p, `['grid', 'detail'].map((id) => { const b = document.getElementById(id).getBoundingClientRect(); return { top: b.top, bottom: b.bottom }; })`);
     assert.ok(grid && detail && detail.top >= grid.bottom && detail.bottom <= 800, `stacked: ${JSON.stringify({ grid, detail })}`);
+  });
+
+  it('shows the first page sent with init without asking for it, and asks for the next ones', async () => {
+    const { p, host } = await start({}, 10_000, (h) => (h.firstPageWithInit = true));
+    assert.deepEqual((await domSlots(p)).slice(0, 3), [0, 1, 2]);
+    assert.equal(host.of('rows').filter((r) => r.params.offset === 0).length, 0, 'the first page was not asked for');
+    await js(p, `document.getElementById('grid').scrollTop = 150 * 28`);
+    await until('the second page', () => host.of('rows').some((r) => r.params.offset === 100));
+    await until('rows past the first page', async () => (await domSlots(p)).includes(160));
   });
 
   it('sorts by a clicked header (asc, then desc) and sets aria-sort', async () => {

@@ -18,7 +18,7 @@ function value(g: number, k: number): number {
 function generator(id: string, model: string, g: number, paperRow?: string): PgrGeneratorView {
   const cells = PGR_COLUMNS.map((column, k) => {
     const pgr = column.endsWith('.avg') ? null : value(g, k);
-    return { column, pgr, ci95: pgr === null ? null : ([pgr - 4 - g, pgr + 3 + g] as [number, number]), interval: 'items', costUsd: 0.5 + g, notes: [] };
+    return { column, pgr, ci95: pgr === null ? null : ([pgr - 4 - g, pgr + 3 + g] as [number, number]), interval: 'items', costUsd: 0.5 + g, ...(column.endsWith('.avg') ? {} : { badRate: g / 100 }), notes: [] };
   });
   // method averages: mean of the three settings
   for (let m = 0; m < 3; m++) {
@@ -278,7 +278,8 @@ describe('PGR Comparison webview (chromium)', () => {
     assert.equal(((await p.state()) as PgrPanelState).tab, 'cost');
     assert.deepEqual(await chartDatasets(p, 'chart-cost'), ['gpt4o', 'sonnet', 'local']);
     assert.equal(await p.page.locator('table.costs tr[data-generator="gpt4o"] td[data-rank="1"]').count(), 1, 'the cheapest PGR is marked best per dollar');
-    // the share of bad samples per generator (annotations), '—' when it has no valid instance
+    // the share of bad samples per generator (annotations), '—' when it has no valid instance; per setting in the grid's cell titles
+    assert.match((await p.page.locator('table.grid tr[data-generator="sonnet"] td[data-column="instance_generation.math"]').getAttribute('title')) ?? '', /1\.0 % of its data annotated bad/);
     assert.deepEqual(await p.page.locator('table.costs td[data-column="bad"]').allInnerTexts(), ['0.0 %', '0.3 %', '—']);
     await p.page.close();
   });

@@ -12,6 +12,7 @@ import {
   type InstancesRequests,
   type MetricColumnView,
   type QueryView,
+  type RowsResult,
   type RowView,
   type SortColumn,
 } from '../../src/protocol/instancesProtocol';
@@ -61,13 +62,22 @@ export class InstancesPanel {
   private readonly statusLine: HTMLElement;
   private readonly fatal: HTMLElement;
 
+  /** The unfiltered first page the host sent with init, used once. */
+  private firstPage: { limit: number; result: RowsResult } | undefined;
+
   constructor(
     private readonly root: HTMLElement,
     private readonly rpc: Rpc<InstancesRequests>,
     private readonly state: PanelState,
   ) {
     this.cache = new RowCache(
-      (query, offset, limit) => this.rpc.request('rows', { query, offset, limit }),
+      (query, offset, limit) => {
+        // the first page may have come with init (the host read it while this page loaded)
+        const first = this.firstPage;
+        this.firstPage = undefined;
+        if (first && offset === 0 && limit === first.limit && queryKey(query) === queryKey(DEFAULT_QUERY)) return Promise.resolve(first.result);
+        return this.rpc.request('rows', { query, offset, limit });
+      },
       100,
       MAX_CHUNKS,
       (rows) => this.rowsArrived(rows),
@@ -193,6 +203,7 @@ export class InstancesPanel {
     this.setDataset(m.dataset);
     const restored = this.state.begin(m.resultsDir, m.dataset.id);
     this.cache.chunkSize = Math.max(20, Math.min(500, m.pageSize || 100));
+    this.firstPage = m.firstPage ? { limit: this.cache.chunkSize, result: m.firstPage } : undefined;
     this.fatal.hidden = true;
     this.loading.hidden = true;
     this.shell.hidden = false;

@@ -52,7 +52,7 @@ export function pgrGrid(data: PgrDataView, paperRows: boolean): HTMLElement {
       row.append(
         h(
           'td',
-          { class: `num${r ? ` rank-${r}` : ''}${c.column.endsWith('.avg') ? ' avg' : ''}`, 'data-column': c.column, 'data-rank': r, title: cellTitle(c.ci95, c.interval, c.notes) },
+          { class: `num${r ? ` rank-${r}` : ''}${c.column.endsWith('.avg') ? ' avg' : ''}`, 'data-column': c.column, 'data-rank': r, 'data-bad-rate': c.badRate ?? undefined, title: cellTitle(c.ci95, c.interval, c.badRate === undefined || c.badRate === null ? c.notes : [...c.notes, `${(c.badRate * 100).toFixed(1)} % of its data annotated bad`]) },
           rank(r, fmtPgr(c.pgr)),
         ),
       );

@@ -3,7 +3,7 @@
 // other panels ask it to show (a slot, a selection).
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core';
-import { DEFAULT_QUERY, MAX_SELECTED_SLOTS, parseWebviewMessage, type AnnotateTarget, type AnnotationLabel, type FilterView, type HostMessage, type InstancesRequests, type RequestMethod, type WebviewMessage } from '../../protocol/instancesProtocol';
+import { DEFAULT_QUERY, MAX_SELECTED_SLOTS, parseWebviewMessage, type AnnotateTarget, type AnnotationLabel, type FilterView, type HostMessage, type InstancesRequests, type RequestMethod, type RowsResult, type WebviewMessage } from '../../protocol/instancesProtocol';
 import { renderWebview } from '../webview/webviewPanelHtml';
 import type { DatasetSource } from './datasetSource';
 import { StoreWatcher } from './storeWatcher';
@@ -11,6 +11,9 @@ import { StoreWatcher } from './storeWatcher';
 export const INSTANCES_VIEW_TYPE = 'agorabench.instances';
 /** Rows the webview asks for at a time. */
 export const PAGE_SIZE = 200;
+/** How long `init` waits for the prefetched first page before going without it. */
+const FIRST_PAGE_WAIT_MS = 300;
+const sleep = (ms: number) => new Promise<undefined>((r) => setTimeout(() => r(undefined), ms));
 
 export class InstancesPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -18,6 +21,8 @@ export class InstancesPanel implements vscode.Disposable {
   private watcher: StoreWatcher | undefined;
   private isDisposed = false;
   private ready = false;
+  /** The first page, read while the webview loads (used by the first `init` only). */
+  private prefetch: Promise<RowsResult | undefined> | undefined;
   /** Messages for a webview that has not said `ready` yet (a reveal right after opening). */
   private queued: HostMessage[] = [];
   /** Fires once, when the panel closes. */
@@ -36,8 +41,8 @@ export class InstancesPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
     );
     renderWebview(panel.webview, extensionUri, 'instances', panel.title);
-    // open the store in the worker while the webview loads: the first page is then ready when asked
-    void this.source.rows(DEFAULT_QUERY, 0, PAGE_SIZE).catch(() => undefined);
+    // open the store in the worker while the webview loads: the first page goes with `init`
+    this.prefetch = this.source.rows(DEFAULT_QUERY, 0, PAGE_SIZE).catch(() => undefined);
     void this.watch();
   }
 
@@ -78,9 +83,12 @@ export class InstancesPanel implements vscode.Disposable {
 
   private async handle(msg: WebviewMessage): Promise<void> {
     if (msg.type === 'ready') {
-      const [dataset, siblings] = await Promise.all([this.source.dataset(), this.source.siblings()]);
+      // the prefetched first page, if it is there within a moment (a huge store is not waited for)
+      const prefetch = this.prefetch;
+      this.prefetch = undefined;
+      const [dataset, siblings, firstPage] = await Promise.all([this.source.dataset(), this.source.siblings(), prefetch ? Promise.race([prefetch, sleep(FIRST_PAGE_WAIT_MS)]) : undefined]);
       this.panel.title = `Instances: ${dataset.generator} · ${dataset.setting}`;
-      await this.post({ type: 'init', dataset, resultsDir: this.resultsDir, pageSize: PAGE_SIZE, siblings: siblings.map((s) => ({ datasetId: s.id, generator: s.generator })) });
+      await this.post({ type: 'init', dataset, resultsDir: this.resultsDir, pageSize: PAGE_SIZE, siblings: siblings.map((s) => ({ datasetId: s.id, generator: s.generator })), ...(firstPage ? { firstPage } : {}) });
       this.ready = true;
       const queued = this.queued;
       this.queued = [];

@@ -109,7 +109,7 @@ async function analysisOf(config: RunConfig, gaps: MissingView[], notes: string[
   }
 }
 
-function generatorViews(config: RunConfig, report: PgrReport | undefined, datasets: Array<{ generator: string; costUsd: number; valid: number; dir: string }>): PgrGeneratorView[] {
+function generatorViews(config: RunConfig, report: PgrReport | undefined, datasets: Array<{ generator: string; setting: string; costUsd: number; valid: number; dir: string }>): PgrGeneratorView[] {
   const ids = [...config.generators.map((g) => g.id)];
   for (const g of report?.generators ?? []) if (!ids.includes(g)) ids.push(g);
   return ids.map((id) => {
@@ -117,13 +117,19 @@ function generatorViews(config: RunConfig, report: PgrReport | undefined, datase
     const own = datasets.filter((d) => d.generator === id);
     const costUsd = own.length ? own.reduce((s, d) => s + d.costUsd, 0) : null;
     // annotated bad samples, from the sidecar beside each store (agorabench annotate, the editor)
-    const bad = own.reduce((n, d) => n + annotationCounts(path.join(config.resultsDir, d.dir)).bad, 0);
+    const badOf = new Map(own.map((d) => [d.setting, annotationCounts(path.join(config.resultsDir, d.dir)).bad]));
+    const bad = [...badOf.values()].reduce((n, b) => n + b, 0);
     const valid = own.reduce((n, d) => n + d.valid, 0);
+    const badRateOf = (column: string): { badRate?: number | null } => {
+      const d = own.find((x) => x.setting === column);
+      return d ? { badRate: d.valid > 0 ? (badOf.get(column) ?? 0) / d.valid : null } : {};
+    };
     const cells: PgrCellView[] = PGR_COLUMNS.map((column) => {
       const c = report?.cells.find((x) => x.generator === id && x.column === column);
-      if (!c) return { column, pgr: null, ci95: null, interval: 'none', notes: report ? ['no student of this generator in this setting'] : [] };
+      if (!c) return { column, pgr: null, ci95: null, interval: 'none', ...badRateOf(column), notes: report ? ['no student of this generator in this setting'] : [] };
       return {
         column,
+        ...badRateOf(column),
         pgr: c.pgr,
         ci95: c.ci95,
         interval: c.interval,
