@@ -18,7 +18,11 @@ export function serve(page: Page, answer: (m: unknown) => Promise<unknown> | und
       const posted = await page.evaluate<unknown[]>('window.__posted').catch(() => []);
       // answered concurrently, as the extension host does: a slow request never holds up a quick one
       for (const m of posted.slice(seen)) {
-        void Promise.resolve(answer(m)).then((reply) => (reply === undefined ? undefined : page.evaluate(`window.postMessage(${JSON.stringify(reply)}, '*')`).catch(() => undefined)));
+        void Promise.resolve(answer(m)).then(
+          (reply) => (reply === undefined || !running ? undefined : page.evaluate(`window.postMessage(${JSON.stringify(reply)}, '*')`).catch(() => undefined)),
+          // a request still open when the measure ends (the metric keys of a large store) is dropped with its worker
+          () => undefined,
+        );
       }
       seen = posted.length;
       await new Promise((r) => setTimeout(r, 2));

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { BenchmarkName, PgrReport } from '../../src/core';
+import { Results, type BenchmarkName, type PgrReport } from '../../src/core';
 import { loadBenchmark } from '../../src/core/evaluation/benchmarks';
 import { startFakeServer, type FakeServer } from '../fake-server';
 import type { AnswerKeyEntry } from '../fake-server/options';
@@ -65,9 +65,16 @@ describe('students and PGR end to end (CLI, fake server, command launcher)', fun
     const run = await cli(['run', file], env);
     assert.equal(run.status, 0, run.stderr);
 
+    // one of fake-a's samples annotated bad: its student trains without it
+    const aId = `loop__fake-a__${SETTING}`;
+    const aValid = (await new Results(path.join(dir, '.agorabench')).page(aId, { limit: 100 })).rows.filter((r) => r.status === 'valid');
+    const marked = await cli(['annotate', aId, '--slot', String(aValid[0]?.slot), '--bad', '--reason', 'incorrect-answer', '--config', file], env);
+    assert.equal(marked.status, 0, marked.stderr);
+
     const train = await cli(['train', file, '--json'], env);
     assert.equal(train.status, 0, train.stderr);
     const students = JSON.parse(train.stdout) as Array<{ id: string; instances: number; job: { status: string; model: string; logTail: string[] } }>;
+    assert.equal(students.find((s) => s.id === `fake-a__${SETTING}`)?.instances, aValid.length - 1, 'the bad sample is left out of the training data');
     assert.deepEqual(students.map((s) => [s.id, s.job.status, s.job.model]), [
       [`fake-a__${SETTING}`, 'succeeded', STUDENT_A],
       [`fake-b__${SETTING}`, 'succeeded', STUDENT_B],

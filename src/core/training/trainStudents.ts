@@ -94,8 +94,9 @@ async function trainOne(config: RunConfig, launcher: TrainingLauncherConfig, res
     const existing = fs.existsSync(path.join(dir, 'job.json')) ? readJob(dir) : undefined;
     if (!existing) {
       if (s.status !== 'completed') opts.onEvent?.({ type: 'warn', message: `${s.dataset} is ${s.status}: its student is trained on the ${s.valid} valid instances it has` });
-      // not launched yet: (re)export, so a dataset that grew since an earlier export is used whole
-      const m = await exportTrainingData(results, [s.dataset], s.dataFile, { format: config.training.format, systemPrompt: config.training.systemPrompt, overwrite: true });
+      // not launched yet: (re)export, so a dataset that grew since an earlier export is used whole,
+      // without the samples annotated bad
+      const m = await exportTrainingData(results, [s.dataset], s.dataFile, { format: config.training.format, systemPrompt: config.training.systemPrompt, overwrite: true, excludeCategories: ['bad'] });
       if (!m.lines) throw new DataError('has no valid instance to train on', s.dataset);
       const { valid: _valid, status: _status, ...info } = s;
       writeStudentInfo(dir, info);
@@ -131,7 +132,7 @@ export async function registerStudent(config: RunConfig, generator: string, sett
   const dir = path.dirname(s.dataFile);
   if (fs.existsSync(path.join(dir, 'job.json'))) throw new DataError('this student already has a training job; remove its folder to register another model', dir);
   const results = new Results(config.resultsDir);
-  await exportTrainingData(results, [s.dataset], s.dataFile, { format: config.training.format, systemPrompt: config.training.systemPrompt, overwrite: true });
+  await exportTrainingData(results, [s.dataset], s.dataFile, { format: config.training.format, systemPrompt: config.training.systemPrompt, overwrite: true, excludeCategories: ['bad'] });
   const { valid: _valid, status: _status, ...info } = s;
   writeStudentInfo(dir, info);
   return registerExternal({ student: s.id, model, endpoint, dataFile: s.dataFile }, dir);
@@ -162,7 +163,7 @@ export async function writeStudentRecipes(config: RunConfig, framework: RecipeFr
     const kept = fs.existsSync(recipeDir) && fs.readdirSync(recipeDir).length > 0;
     // the recipes read chat-format lines ({"messages"}) and apply the Llama-3 template themselves
     const chatFile = path.join(dir, 'data.chat.jsonl');
-    const m = kept ? undefined : await exportTrainingData(results, [s.dataset], chatFile, { format: 'chat', systemPrompt: config.training.systemPrompt, overwrite: true });
+    const m = kept ? undefined : await exportTrainingData(results, [s.dataset], chatFile, { format: 'chat', systemPrompt: config.training.systemPrompt, overwrite: true, excludeCategories: ['bad'] });
     const { valid: _valid, status: _status, ...info } = s;
     if (!fs.existsSync(path.join(dir, 'student.json'))) writeStudentInfo(dir, { ...info, dataFile: chatFile, manifestFile: manifestPath(chatFile) });
     const recipe = kept
