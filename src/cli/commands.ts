@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AgoraError, ConfigError, MissingKeyError, Results, annotationCounts, estimateRun, loadConfig, BENCHMARKS, gradeOutputs, redact, repairDatasetJournal, runBenchmark, runEvaluation, shortfallText, type BenchmarkName, type EvalScore, type RunEvent, type RunSummary } from '../core';
+import { AgoraError, ConfigError, MissingKeyError, Results, annotationCounts, estimateRun, loadConfig, BENCHMARKS, gradeOutputs, redact, repairDatasetJournal, runBenchmark, runEvaluation, shortfallText, priceUnknown, unpricedText, PriceBook, type BenchmarkName, type EvalScore, type RunEvent, type RunSummary } from '../core';
 import { defaultCacheDir } from '../core/util/paths';
 import { int, table, truncate, usd, duration } from './format';
 import { progressReporter } from './progress';
@@ -70,18 +70,21 @@ export function runExitCode(summary: RunSummary): number {
 function jsonModeWarnings(io: Io): (e: RunEvent) => void {
   return (e) => {
     if (e.type === 'run-start') for (const f of e.shortfalls) io.err.write(`warning: ${shortfallText(f)}\n`);
+    if (e.type === 'run-start') for (const m of e.unpriced ?? []) io.err.write(`warning: ${unpricedText(m)}\n`);
     if (e.type === 'log' && e.level !== 'info') io.err.write(`${e.level}: ${e.message}\n`);
   };
 }
 
 export function summaryText(s: RunSummary): string {
-  const rows = s.datasets.map((d) => [d.generator, d.setting, d.status, `${d.valid}/${d.target}`, d.failed, d.attempts, int(d.usage.inputTokens + d.usage.outputTokens), usd(d.costUsd)]);
+  const rows = s.datasets.map((d) => [d.generator, d.setting, d.status, `${d.valid}/${d.target}`, d.failed, d.attempts, int(d.usage.inputTokens + d.usage.outputTokens), usd(d.costUsd, priceUnknown([d.model], s.unpriced))]);
   const lines = [
     table(['generator', 'setting', 'status', 'valid', 'failed', 'requests', 'tokens', 'cost'], rows),
     '',
-    `run "${s.run}" ${s.status} in ${duration(s.elapsedMs)}: ${int(s.usage.inputTokens)} input + ${int(s.usage.outputTokens)} output tokens, ${usd(s.costUsd)}`,
+    `run "${s.run}" ${s.status} in ${duration(s.elapsedMs)}: ${int(s.usage.inputTokens)} input + ${int(s.usage.outputTokens)} output tokens, ${usd(s.costUsd, priceUnknown(s.datasets.map((d) => d.model), s.unpriced))}`,
     `results: ${s.resultsDir}`,
   ];
+  const fromCache = s.datasets.reduce((n, d) => n + (d.fromCache ?? 0), 0);
+  if (fromCache > 0) lines.push(`${int(fromCache)} from cache: answers an earlier run paid for (0 tokens, $0 and 0 ms each here)`);
   if (s.unrecordedCostUsd > 0) lines.push(`plus about ${usd(s.unrecordedCostUsd)} unrecorded, estimated: requests sent before a crash whose answers were lost`);
   if (s.shortfalls.length) lines.push('fewer seeds than requested instances:', ...s.shortfalls.map((f) => `  ${shortfallText(f)}`));
   const errors = s.datasets.filter((d) => d.error).map((d) => `  ${d.id}: ${d.error}`);
@@ -105,11 +108,12 @@ export async function estimateCommand(configFile: string, flags: RunFlags, io: I
     io.out.write(JSON.stringify(est) + '\n');
     return EXIT.ok;
   }
-  const rows = est.datasets.map((d) => [d.generator, d.setting, int(d.instances), int(d.requests), int(d.inputTokens), int(d.outputTokens), d.priced ? usd(d.costUsd) : 'unpriced', d.priced ? usd(d.maxCostUsd) : '-', d.batch ? 'batch' : '']);
+  const rows = est.datasets.map((d) => [d.generator, d.setting, int(d.instances), int(d.requests), int(d.inputTokens), int(d.outputTokens), d.priced ? usd(d.costUsd) : 'price unknown', d.priced ? usd(d.maxCostUsd) : '-', d.batch ? 'batch' : '']);
   io.out.write(table(['generator', 'setting', 'instances', 'requests', 'input tok', 'output tok', 'expected', 'max', ''], rows) + '\n\n');
   if (est.shortfalls.length) io.out.write(`fewer seeds than requested instances:\n${est.shortfalls.map((f) => `  ${shortfallText(f)}\n`).join('')}\n`);
-  io.out.write(`expected total ${usd(est.costUsd)} (assumes ${est.attemptsPerSlot} attempts per slot; outputs as long as the seed examples)\n`);
-  io.out.write(`upper bound ${usd(est.maxCostUsd)} (every output at max_tokens, no retries)\n`);
+  const unknown = priceUnknown(est.datasets.map((d) => d.model), est.unpriced);
+  io.out.write(`expected total ${usd(est.costUsd, unknown)} (assumes ${est.attemptsPerSlot} attempts per slot; outputs as long as the seed examples)\n`);
+  io.out.write(`upper bound ${usd(est.maxCostUsd, unknown)} (every output at max_tokens, no retries)\n`);
   if (est.unpriced.length) io.out.write(`no price known for ${est.unpriced.join(', ')}: add them under "prices" in the config\n`);
   return EXIT.ok;
 }
@@ -121,8 +125,18 @@ export function resultsDir(opts: { results?: string; config?: string }): string 
   return path.resolve('.agorabench');
 }
 
+/**
+ * A stored cost of 0 for tokens spent on a model that neither the table nor the config's `prices`
+ * knows is unknown, not free. Without the config (`prices` undefined) a 0 may be a price of 0 set
+ * there: no judgement then.
+ */
+function storedPriceUnknown(d: { model: string; costUsd: number; inputTokens: number; outputTokens: number }, prices: PriceBook | undefined): 'all' | undefined {
+  return prices && d.costUsd === 0 && d.inputTokens + d.outputTokens > 0 && !prices.has(d.model) ? 'all' : undefined;
+}
+
 export async function listCommand(opts: { results?: string; config?: string; json?: boolean }, io: Io): Promise<number> {
   const dir = resultsDir(opts);
+  const prices = opts.config ? new PriceBook(loadConfig(opts.config).prices) : undefined;
   const results = new Results(dir);
   const [runs, datasets] = [await results.index.runs(), await results.index.datasets()];
   for (const w of results.index.warnings) io.err.write(`warning: ${w}\n`);
@@ -138,7 +152,7 @@ export async function listCommand(opts: { results?: string; config?: string; jso
   }
   for (const r of runs) {
     io.out.write(`run ${r.name} — ${r.status}, updated ${r.updatedAt} (${r.configFile})\n`);
-    const rows = datasets.filter((d) => d.run === r.name).map((d) => [d.id, d.status, `${d.valid}/${d.target}`, d.failed, bad.get(d.id) ?? 0, int(d.inputTokens + d.outputTokens), usd(d.costUsd)]);
+    const rows = datasets.filter((d) => d.run === r.name).map((d) => [d.id, d.status, `${d.valid}/${d.target}`, d.failed, bad.get(d.id) ?? 0, int(d.inputTokens + d.outputTokens), usd(d.costUsd, storedPriceUnknown(d, prices))]);
     io.out.write(table(['dataset', 'status', 'valid', 'failed', 'bad', 'tokens', 'cost'], rows).replace(/^/gm, '  ') + '\n\n');
   }
   return EXIT.ok;
@@ -163,13 +177,14 @@ export async function showCommand(id: string, opts: { results?: string; config?:
     }
     const t = store.totals();
     const lost = t.unrecorded.requests ? ` (+ about ${usd(t.unrecorded.costUsd)} unrecorded, estimated, for ${t.unrecorded.requests} lost answer(s))` : '';
-    io.out.write(`${row.id}: ${row.model} on ${row.setting} — ${t.valid} valid, ${t.failed} failed of ${row.target}, ${t.attempts} requests, ${usd(t.costUsd)}${lost}\n`);
+    io.out.write(`${row.id}: ${row.model} on ${row.setting} — ${t.valid} valid, ${t.failed} failed of ${row.target}, ${t.attempts} requests${t.fromCache ? ` (${t.fromCache} from cache: no tokens, cost or time of their own)` : ''}, ${usd(t.costUsd)}${lost}\n`);
     const causes = store.causes();
     if (causes.failed.length) io.out.write(`why slots failed: ${causes.failed.map((r) => `${r.reason} ×${r.count}`).join(', ')}\n`);
     if (causes.retried.length) io.out.write(`retried and then succeeded: ${causes.retried.map((r) => `${r.reason} ×${r.count}`).join(', ')}\n`);
     io.out.write('\n');
     for (const r of rows) {
-      io.out.write(`#${r.slot} ${r.status} (${r.attempts} attempt${r.attempts > 1 ? 's' : ''}, ${int(r.usage.inputTokens + r.usage.outputTokens)} tokens)\n`);
+      const fromCache = r.meta.cached === true ? ', answer from cache' : '';
+      io.out.write(`#${r.slot} ${r.status} (${r.attempts} attempt${r.attempts > 1 ? 's' : ''}, ${int(r.usage.inputTokens + r.usage.outputTokens)} tokens${fromCache})\n`);
       if (r.status === 'valid') {
         io.out.write(`  instruction: ${truncate(r.instruction, 160)}\n  response:    ${truncate(r.response, 160)}\n`);
       } else {

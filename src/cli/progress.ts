@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import { shortfallText, type RunEvent } from '../core';
+import { priceUnknown, shortfallText, unpricedText, type RunEvent } from '../core';
 import { usd } from './format';
 
 /** Progress for `agorabench run`: a live bar on a terminal, a line every few seconds otherwise. */
@@ -9,6 +9,7 @@ export function progressReporter(stream: NodeJS.WriteStream): (e: RunEvent) => v
   let total = 0;
   let state = { done: 0, valid: 0, failed: 0, cost: usd(0), inflight: 0 };
   let lastLine = 0;
+  let unknown: 'all' | 'some' | undefined;
   const startBar = () => {
     bar = new SingleBar({
       stream,
@@ -25,6 +26,9 @@ export function progressReporter(stream: NodeJS.WriteStream): (e: RunEvent) => v
         stream.write(`run "${e.run}": ${e.datasets.length} dataset(s), ${e.totalTarget} instance slots${e.alreadyDone ? `, ${e.alreadyDone} already done (resuming)` : ''}\n`);
         stream.write(`results: ${e.resultsDir}\n`);
         for (const f of e.shortfalls) stream.write(`warning: ${shortfallText(f)}\n`);
+        for (const m of e.unpriced ?? []) stream.write(`warning: ${unpricedText(m)}\n`);
+        unknown = priceUnknown(e.datasets.map((d) => d.model), e.unpriced);
+        state = { ...state, cost: usd(0, unknown) };
         total = e.totalTarget;
         state = { ...state, done: e.alreadyDone };
         if (tty) startBar();
@@ -34,7 +38,7 @@ export function progressReporter(stream: NodeJS.WriteStream): (e: RunEvent) => v
           done: e.done,
           valid: e.datasets.reduce((n, d) => n + d.valid, 0),
           failed: e.datasets.reduce((n, d) => n + d.failed, 0),
-          cost: usd(e.costUsd),
+          cost: usd(e.costUsd, unknown),
           inflight: e.requestsInFlight,
         };
         if (bar) bar.update(e.done, state);

@@ -13,7 +13,7 @@ export { csvCell, csvLine, csvNumber } from './util/csvRecords';
 export type { DatasetRow, RunRow } from './store/indexStore';
 export { repairDatasetJournal, type InstanceRow, type InstanceQuery } from './store/datasetStore';
 export { estimateRun, type RunEstimate, type DatasetEstimate } from './cost/estimate';
-export { PriceBook, PRICE_TABLE } from './cost/prices';
+export { PriceBook, PRICE_TABLE, unpricedText, priceUnknown, costWithUnknown } from './cost/prices';
 export { envKeys, resolveKeys } from './run/keys';
 export { redact } from './util/redact';
 export { runEvaluation, answerStoreId, judgeStoreId, type EvalOptions, type EvalSummary } from './evaluation/runEvaluation';

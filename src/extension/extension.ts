@@ -13,6 +13,7 @@ import { createServices } from './services';
 import { registerExportCommand } from './training/exportCommand';
 import { registerPgrCommand } from './training/pgrCommand';
 import { registerTrainCommand } from './training/trainCommand';
+import { registerRunsTree } from './tree/registerRunsTree';
 
 export function activate(context: vscode.ExtensionContext): void {
   const services = createServices(context);
@@ -29,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerOpenPgr(context, services),
     registerScatter(context, services),
     registerAnnotations(context, services),
+    registerRunsTree(context, services),
   );
   services.log.info(`activated ${context.extension.id} ${String(context.extension.packageJSON.version)} (workspace trusted: ${String(vscode.workspace.isTrusted)})`);
 }

@@ -78,6 +78,48 @@ describe('agorabench CLI', () => {
     assert.match(missing.stderr, /no dataset "nope"/);
   });
 
+  it('says "price unknown" (and warns once) for a model without a price, not $0', async () => {
+    const dir = tempDir('cliunpriced');
+    const file = writeConfig(dir, {
+      name: 'cliunpriced',
+      generators: [fakeGenerator(server.openaiBaseURL)],
+      settings: [{ setting: 'quality_enhancement.math', seeds: path.join(SEED_SAMPLES, SAMPLE_SEEDS['quality_enhancement.math'] as string), instances: 3 }],
+    });
+    const run = await cli(['run', file]);
+    assert.equal(run.status, 0, run.stderr);
+    const out = run.stdout + run.stderr;
+    assert.equal(out.match(/warning: no price known for model "fake-model"/g)?.length, 1, out);
+    assert.match(run.stdout, /tokens, price unknown/);
+    assert.doesNotMatch(run.stdout, /\$0\.0000/);
+    const json = await cli(['run', file, '--json']);
+    assert.match(json.stderr, /warning: no price known for model "fake-model"/);
+    assert.deepEqual((JSON.parse(json.stdout) as { unpriced: string[] }).unpriced, ['fake-model']);
+    const list = await cli(['list', '--config', file]);
+    assert.match(list.stdout, /cliunpriced__fake__quality_enhancement\.math\s+completed.*price unknown/);
+    const est = await cli(['estimate', file]);
+    assert.equal(est.status, 0, est.stderr);
+    assert.match(est.stdout, /price unknown/);
+    assert.match(est.stdout, /expected total price unknown/);
+  });
+
+  it('marks answers served from the cache (run summary, show header and rows)', async () => {
+    const dir = tempDir('clicache');
+    const settings = [{ setting: 'quality_enhancement.math', seeds: path.join(SEED_SAMPLES, SAMPLE_SEEDS['quality_enhancement.math'] as string), instances: 4 }];
+    const base = { generators: [fakeGenerator(server.openaiBaseURL)], settings, prices: { 'fake-model': { input: 1, output: 1 } } };
+    const first = await cli(['run', writeConfig(dir, { name: 'cache1', ...base }, 'a.agorabench.json')]);
+    assert.equal(first.status, 0, first.stderr);
+    assert.doesNotMatch(first.stdout, /from cache/);
+    // the same prompts under another run name: every answer comes from the cache
+    const file = writeConfig(dir, { name: 'cache2', ...base }, 'b.agorabench.json');
+    const second = await cli(['run', file]);
+    assert.equal(second.status, 0, second.stderr);
+    assert.match(second.stdout, /\n4 from cache: answers an earlier run paid for/);
+    const show = await cli(['show', 'cache2__fake__quality_enhancement.math', '--config', file]);
+    assert.equal(show.status, 0, show.stderr);
+    assert.match(show.stdout, /4 requests \(4 from cache/);
+    assert.equal(show.stdout.match(/0 tokens, answer from cache\)/g)?.length, 4, show.stdout);
+  });
+
   it('estimates cost before a run from rendered prompts', async () => {
     const dir = tempDir('est');
     const file = writeConfig(dir, {

@@ -542,6 +542,10 @@ describe('config: the shipped examples', () => {
       const config = loadConfig(path.join(REPO_ROOT, 'examples', name));
       assert.ok(config.generators.length + config.evaluations.length > 0);
     });
+    it(`${name} has no relative $schema (a copied example would lose the extension's schema)`, () => {
+      const raw = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', name), 'utf8')) as Record<string, unknown>;
+      assert.equal(raw.$schema, undefined);
+    });
   }
   it('the README evaluation example declares a student, a base model on completion prompts and a reference', () => {
     const c = loadConfig(path.join(REPO_ROOT, 'examples', 'evaluate.agorabench.json'));

@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { PRICE_TABLE, PriceBook } from '../../src/core/cost/prices';
+import { PRICE_TABLE, PriceBook, costWithUnknown, priceUnknown, unpricedText } from '../../src/core/cost/prices';
+import { usd } from '../../src/cli/format';
+import { formatUsd, progressReporter } from '../../src/extension/run/progressReporter';
+import type { RunEvent } from '../../src/core/run/types';
 
 const USAGE = { inputTokens: 1_000_000, outputTokens: 2_000_000 };
 
@@ -55,5 +58,44 @@ describe('prices', () => {
     assert.equal(book.cost('mistral-large', USAGE, true), 0);
     // a prefix of a table entry is not a match
     assert.equal(new PriceBook().lookup('gpt-4'), undefined);
+  });
+
+  it('tells an unknown model ("price unknown") from a free one ($0)', () => {
+    const book = new PriceBook({ 'free-local': { input: 0, output: 0 } });
+    assert.equal(book.has('free-local'), true);
+    assert.equal(book.has('gpt-4o-mini-2024-07-18'), true);
+    assert.equal(book.has('mystery-model'), false);
+    assert.deepEqual(book.unpriced(['mystery-model', 'free-local', 'mystery-model', 'other']), ['mystery-model', 'other']);
+    assert.equal(priceUnknown(['a', 'b'], ['a', 'b']), 'all');
+    assert.equal(priceUnknown(['a', 'b'], ['b']), 'some');
+    assert.equal(priceUnknown(['a'], ['b']), undefined);
+    assert.equal(priceUnknown(['a'], undefined), undefined);
+    assert.equal(costWithUnknown('$1.00', 'some'), '$1.00 + price unknown');
+    // the CLI's and the extension's formatters
+    assert.equal(usd(0, 'all'), 'price unknown');
+    assert.equal(usd(0), '$0.0000');
+    assert.equal(formatUsd(0, 'all'), 'price unknown');
+    assert.equal(formatUsd(2, 'some'), '$2.00 + price unknown');
+    assert.equal(formatUsd(0), '$0.00');
+    assert.match(unpricedText('mystery-model'), /no price known for model "mystery-model".*"prices"/);
+  });
+
+  it('the Output channel warns once per unpriced model and never shows its cost as $0.00', () => {
+    const lines: string[] = [];
+    const messages: string[] = [];
+    const log = { info: (m: string) => lines.push(`info ${m}`), warn: (m: string) => lines.push(`warn ${m}`), error: (m: string) => lines.push(`error ${m}`) };
+    const report = progressReporter({ report: (v) => v.message && messages.push(v.message) }, log as never);
+    const plan = (id: string, model: string) => ({ id, generator: id, model, setting: 's', target: 2, requested: 2, seeds: 2, dir: id });
+    const events: RunEvent[] = [
+      { type: 'run-start', run: 'r', resultsDir: '/tmp/r', datasets: [plan('a', 'mystery'), plan('b', 'mystery')], totalTarget: 4, alreadyDone: 0, shortfalls: [], unpriced: ['mystery'] },
+      { type: 'progress', datasets: [], done: 1, totalTarget: 4, costUsd: 0, requestsInFlight: 3 },
+      { type: 'dataset-done', datasetId: 'a', status: 'completed', valid: 2, failed: 0, costUsd: 0 },
+    ];
+    for (const e of events) report(e);
+    assert.equal(lines.filter((l) => l.startsWith('warn') && l.includes('"mystery"')).length, 1);
+    assert.ok(messages.some((m) => m.includes('price unknown')), messages.join('\n'));
+    assert.ok(!messages.some((m) => m.includes('$0.00')), messages.join('\n'));
+    assert.ok(lines.some((l) => /dataset a: completed.*price unknown/.test(l)), lines.join('\n'));
+    assert.ok(!lines.some((l) => l.includes('$0.00')), lines.join('\n'));
   });
 });

@@ -281,7 +281,7 @@ describe('store: DatasetStore', () => {
     });
 
     it('totals()', () => {
-      assert.deepEqual(store.totals(), { valid: 20, failed: 5, attempts: 3, usage: { inputTokens: 207, outputTokens: 23 }, costUsd: 0.875, unrecorded: { requests: 0, costUsd: 0 } });
+      assert.deepEqual(store.totals(), { valid: 20, failed: 5, attempts: 3, usage: { inputTokens: 207, outputTokens: 23 }, costUsd: 0.875, unrecorded: { requests: 0, costUsd: 0 }, fromCache: 0 });
     });
 
     it('causes(): by rule, most frequent first, apart for slots that failed and retries that later succeeded', () => {
@@ -313,7 +313,7 @@ describe('store: DatasetStore', () => {
     it('an empty store has zero totals', async () => {
       const empty = await DatasetStore.open(mkdir(), INFO);
       try {
-        assert.deepEqual(empty.totals(), { valid: 0, failed: 0, attempts: 0, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, unrecorded: { requests: 0, costUsd: 0 } });
+        assert.deepEqual(empty.totals(), { valid: 0, failed: 0, attempts: 0, usage: { inputTokens: 0, outputTokens: 0 }, costUsd: 0, unrecorded: { requests: 0, costUsd: 0 }, fromCache: 0 });
         assert.deepEqual(empty.causes(), { failed: [], retried: [] });
         assert.deepEqual(empty.listInstances({ limit: 10 }), []);
       } finally {
@@ -517,5 +517,56 @@ describe('store: writeFileAtomic', () => {
     writeFileAtomic(f, new Uint8Array([116, 119, 111]));
     assert.equal(fs.readFileSync(f, 'utf8'), 'two');
     assert.deepEqual(fs.readdirSync(dir), ['f.bin']);
+  });
+});
+
+describe('store: deleting a run', () => {
+  const mkdir = tempDirs('delete-run');
+
+  it('removes the run, its datasets and dataset metrics from the index and only its folders', async () => {
+    const dir = mkdir();
+    const index = new IndexStore(dir);
+    const t = '2025-01-01T00:00:00Z';
+    await index.upsertRun({ name: 'a', configFile: '/x/a.agorabench.json', status: 'completed', pid: 1, createdAt: t, updatedAt: t });
+    await index.upsertRun({ name: 'b', configFile: '/x/b.agorabench.json', status: 'completed', pid: 1, createdAt: t, updatedAt: t });
+    const folder = (id: string) => {
+      fs.mkdirSync(path.join(dir, 'datasets', id), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'datasets', id, 'journal.jsonl'), '');
+      return path.join('datasets', id);
+    };
+    await index.upsertDatasets([
+      datasetRow('a__g__s', { run: 'a', dir: folder('a__g__s') }),
+      datasetRow('b__g__s', { run: 'b', dir: folder('b__g__s') }),
+      // a row pointing outside datasets/ must never be followed
+      datasetRow('a__g__evil', { run: 'a', dir: '..' }),
+    ]);
+    folder('a__g__s__metric__judge__quality');
+    // a person's annotations survive the deletion of the results
+    fs.writeFileSync(path.join(dir, 'datasets', 'a__g__s', 'annotations.jsonl'), '{"note":"mine"}\n');
+    fs.writeFileSync(path.join(dir, 'datasets', 'a__g__s', 'dataset.sqlite'), 'x');
+    await index.upsertDatasetMetrics([
+      { dataset: 'a__g__s', run: 'a', key: 'length', value: 1, n: 1, missing: 0, detail: {}, updatedAt: t },
+      { dataset: 'b__g__s', run: 'b', key: 'length', value: 2, n: 1, missing: 0, detail: {}, updatedAt: t },
+    ]);
+    const { Results } = await import('../../src/core/results');
+    const out = await new Results(dir).deleteRun('a');
+    assert.deepEqual(out.datasets.sort(), ['a__g__evil', 'a__g__s']);
+    assert.deepEqual((await index.runs()).map((r) => r.name), ['b']);
+    assert.deepEqual((await index.datasets()).map((d) => d.id), ['b__g__s']);
+    assert.deepEqual((await index.datasetMetrics()).map((m) => m.dataset), ['b__g__s']);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'datasets')).sort(), ['a__g__s', 'b__g__s']);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'datasets', 'a__g__s')), ['annotations.jsonl'], 'only the annotations are left');
+    assert.deepEqual(out.kept, [path.join(dir, 'datasets', 'a__g__s', 'annotations.jsonl')]);
+    assert.ok(fs.existsSync(path.join(dir, 'index.sqlite')));
+    assert.equal(fs.existsSync(path.join(dir, 'index.lock')), false);
+  });
+
+  it('refuses a run that is still running', async () => {
+    const dir = mkdir();
+    const index = new IndexStore(dir);
+    await index.upsertRun({ name: 'live', configFile: '/x/l.agorabench.json', status: 'running', pid: process.pid, createdAt: 't', updatedAt: 't' });
+    const { Results } = await import('../../src/core/results');
+    await assert.rejects(new Results(dir).deleteRun('live'), /still running/);
+    assert.equal((await index.runs()).length, 1);
   });
 });

@@ -56,10 +56,41 @@ export class PriceBook {
     return t === undefined ? undefined : PRICE_TABLE[t];
   }
 
+  /** Whether the config or the table prices the model (an unknown model costs 0 in `cost`, which is not "free"). */
+  has(model: string): boolean {
+    return this.lookup(model) !== undefined;
+  }
+
+  /** The models of `models` nobody priced, each once, in order. */
+  unpriced(models: Iterable<string>): string[] {
+    return [...new Set(models)].filter((m) => !this.has(m));
+  }
+
   cost(model: string, usage: Usage, batch = false): number {
     const p = this.lookup(model);
     if (!p) return 0;
     const usd = (usage.inputTokens * p.input + usage.outputTokens * p.output) / 1e6;
     return batch ? usd * (1 - p.batchDiscount) : usd;
   }
+}
+
+/** The warning for a model without a price (CLI `warning:` line, VS Code warning, log). */
+export function unpricedText(model: string): string {
+  return `no price known for model "${model}": its cost shows as "price unknown" (add it under "prices" in the config)`;
+}
+
+/**
+ * Whether the cost of work done by `models` is unknown: 'all' when none of them has a price,
+ * 'some' when the figure leaves some out, undefined when every one is priced.
+ */
+export function priceUnknown(models: Iterable<string>, unpriced: readonly string[] | undefined): 'all' | 'some' | undefined {
+  if (!unpriced?.length) return undefined;
+  const ms = [...new Set(models)];
+  const n = ms.filter((m) => unpriced.includes(m)).length;
+  return n === 0 ? undefined : n === ms.length ? 'all' : 'some';
+}
+
+/** A formatted cost, or "price unknown" (all unpriced), or the figure + "price unknown" (some unpriced). */
+export function costWithUnknown(formatted: string, unknown: 'all' | 'some' | undefined): string {
+  return unknown === 'all' ? 'price unknown' : unknown === 'some' ? `${formatted} + price unknown` : formatted;
 }

@@ -61,6 +61,16 @@ function isOverload(err: TransportError): boolean {
   return (err.kind === 'rate_limit' && err.retryAfterMs === undefined) || err.status === 503 || err.status === 529;
 }
 
+/** How a transport failure is named in log lines (one line per cause). */
+function transportCause(err: TransportError): string {
+  if (err.kind === 'rate_limit') return `429 rate limit${err.retryAfterMs !== undefined ? ' (endpoint paused as asked)' : ''}`;
+  if (err.kind === 'timeout') return 'timeout';
+  if (err.kind === 'server') return `server error${err.status ? ` ${err.status}` : ''}`;
+  if (err.kind === 'connection') return 'connection error';
+  if (err.kind === 'malformed') return 'malformed response';
+  return err.kind;
+}
+
 export interface PoolResult {
   response: ChatResponse;
   endpoint: string;
@@ -82,6 +92,8 @@ export class EndpointPool {
   private reached = false;
   private readonly random: () => number;
   private readonly adaptive: boolean;
+  /** Transport failures (retried or not) by cause since the last `takeTransportErrors`; touched only on failures. */
+  private transportErrors = new Map<string, number>();
 
   constructor(
     clients: ChatClient[],
@@ -119,6 +131,8 @@ export class EndpointPool {
         if (signal?.aborted) throw new CancelledError();
         const err = e instanceof TransportError ? e : new TransportError('connection', String(e));
         retries.push(`transport-${err.kind}: ${err.message} (${ep.client.baseURL})`);
+        const cause = transportCause(err);
+        this.transportErrors.set(cause, (this.transportErrors.get(cause) ?? 0) + 1);
         // an endpoint that has never answered and refuses connections is misconfigured or
         // unreachable: say so after a few tries instead of backing off for minutes per request
         const unreachable = !this.reached && err.kind === 'connection' && attempt >= UNREACHABLE_AFTER;
@@ -139,6 +153,13 @@ export class EndpointPool {
         this.wakeOne();
       }
     }
+  }
+
+  /** Transport failures by cause since the last call (then cleared): for rate-limited log lines. */
+  takeTransportErrors(): Map<string, number> {
+    const m = this.transportErrors;
+    if (m.size) this.transportErrors = new Map();
+    return m;
   }
 
   /** Current concurrency limit of each endpoint (adaptive concurrency), for progress and tests. */

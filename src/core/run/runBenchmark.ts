@@ -24,7 +24,8 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
   const settings = await prepareSettings(config, opts.only);
   const plans = planDatasets(config, settings, opts.only);
   const shortfalls = seedShortfalls(settings);
-  const tracker = await RunTracker.start(config, plans, opts, { shortfalls });
+  const unpriced = new PriceBook(config.prices).unpriced(plans.map((p) => p.model));
+  const tracker = await RunTracker.start(config, plans, opts, { shortfalls, unpriced });
 
   const pools = new Map<string, EndpointPool>();
   for (const g of config.generators) {
@@ -84,7 +85,7 @@ export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Pr
   } finally {
     await cache.close();
   }
-  return tracker.finish({ shortfalls });
+  return tracker.finish({ shortfalls, unpriced });
 }
 
 /** The endpoint pool of a generator or evaluated model (adaptive concurrency unless rpm/tpm are declared). */

@@ -11,6 +11,8 @@ import { redact } from '../util/redact';
 import type { DatasetPlan, DatasetProgress, DatasetSummary, RunEvent, RunOptions, RunSummary } from './types';
 
 const INDEX_UPDATE_MS = 5000;
+/** Transport failures (retries, 429 pauses, timeouts) are logged at most once per cause this often, with counts. */
+const TRANSPORT_LOG_MS = 5000;
 
 type Progress = DatasetProgress & { plan: DatasetPlan; status: DatasetRow['status']; attempts: number; usage: Usage };
 
@@ -34,6 +36,8 @@ export class RunTracker {
   private readonly t0 = Date.now();
   private lastEmit = 0;
   private timer: NodeJS.Timeout | undefined;
+  private transportTimer: NodeJS.Timeout | undefined;
+  private lastTransportLog = Date.now();
   private pools: EndpointPool[] = [];
 
   private constructor(
@@ -49,7 +53,7 @@ export class RunTracker {
   }
 
   /** Registers the run and its datasets in the index (what an earlier run left stays visible) and emits `run-start`. */
-  static async start(config: RunConfig, plans: DatasetPlan[], opts: RunOptions, extra: { shortfalls?: RunSummary['shortfalls'] } = {}): Promise<RunTracker> {
+  static async start(config: RunConfig, plans: DatasetPlan[], opts: RunOptions, extra: { shortfalls?: RunSummary['shortfalls']; unpriced?: string[] } = {}): Promise<RunTracker> {
     const t = new RunTracker(config, plans, opts);
     await t.index.upsertRun({ name: config.name, configFile: config.file, status: 'running', pid: process.pid, createdAt: now(), updatedAt: now() });
     for (const message of t.index.warnings) t.emit({ type: 'log', level: 'warn', message });
@@ -63,11 +67,13 @@ export class RunTracker {
     }
     await t.index.upsertDatasets([...t.progress.values()].map((p) => t.rowOf(p)));
     const totalTarget = plans.reduce((n, p) => n + p.target, 0);
-    t.emit({ type: 'run-start', run: config.name, resultsDir: config.resultsDir, datasets: plans, totalTarget, alreadyDone: t.done(), shortfalls: extra.shortfalls ?? [] });
+    t.emit({ type: 'run-start', run: config.name, resultsDir: config.resultsDir, datasets: plans, totalTarget, alreadyDone: t.done(), shortfalls: extra.shortfalls ?? [], unpriced: extra.unpriced ?? [] });
     t.timer = setInterval(() => {
       void t.index.upsertDatasets([...t.progress.values()].filter((p) => p.status === 'running').map((p) => t.rowOf(p))).catch(() => undefined);
     }, INDEX_UPDATE_MS);
     t.timer.unref();
+    t.transportTimer = setInterval(() => t.logTransportErrors(), TRANSPORT_LOG_MS);
+    t.transportTimer.unref();
     return t;
   }
 
@@ -93,6 +99,7 @@ export class RunTracker {
     let error: string | undefined;
     let causes: ReturnType<DatasetStore['causes']> = { failed: [], retried: [] };
     let unrecordedCostUsd = 0;
+    let totals: ReturnType<DatasetStore['totals']> | undefined;
     try {
       if (this.stopping) {
         status = p.status === 'completed' ? 'completed' : 'cancelled';
@@ -120,7 +127,7 @@ export class RunTracker {
       this.emit({ type: 'log', level: 'error', message: `${plan.id}: ${error}` });
       onError?.(e);
     } finally {
-      const totals = store?.totals();
+      totals = store?.totals();
       if (store) causes = store.causes();
       unrecordedCostUsd = totals?.unrecorded.costUsd ?? 0;
       if (store) await store.close().catch((e: unknown) => this.emit({ type: 'log', level: 'error', message: `${plan.id}: closing the store failed: ${errorMessage(e)}` }));
@@ -137,6 +144,7 @@ export class RunTracker {
       usage: p.usage,
       costUsd: p.costUsd,
       unrecordedCostUsd,
+      fromCache: totals?.fromCache ?? 0,
       failureCauses: causes.failed.slice(0, 8),
       retriedCauses: causes.retried.slice(0, 8),
       ...(error ? { error } : {}),
@@ -159,6 +167,9 @@ export class RunTracker {
   async finish<T extends object>(extra: T & { shortfalls?: RunSummary['shortfalls'] }): Promise<RunSummary & T> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    if (this.transportTimer) clearInterval(this.transportTimer);
+    this.transportTimer = undefined;
+    this.logTransportErrors();
     const s = this.summaries;
     const status: RunSummary['status'] = s.some((x) => x.status === 'failed') ? 'failed' : this.stopping || s.some((x) => x.status === 'cancelled') ? 'cancelled' : 'completed';
     await this.index.upsertRun({ name: this.config.name, configFile: this.config.file, status, pid: process.pid, createdAt: now(), updatedAt: now() });
@@ -181,6 +192,16 @@ export class RunTracker {
 
   private done(): number {
     return [...this.progress.values()].reduce((n, p) => n + p.valid + p.failed, 0);
+  }
+
+  /** One warn line per cause with the failures the pools saw since the last one (retried or not). */
+  private logTransportErrors(): void {
+    const counts = new Map<string, number>();
+    for (const pool of this.pools) for (const [cause, n] of pool.takeTransportErrors()) counts.set(cause, (counts.get(cause) ?? 0) + n);
+    const t = Date.now();
+    const secs = Math.max(1, Math.round((t - this.lastTransportLog) / 1000));
+    this.lastTransportLog = t;
+    for (const [cause, n] of counts) this.emit({ type: 'log', level: 'warn', message: `transport: ${n} × ${cause} in the last ${secs}s (retried with back-off while tries remain)` });
   }
 
   private emitProgress(force = false): void {

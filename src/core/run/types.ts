@@ -47,7 +47,7 @@ export interface DatasetProgress {
 }
 
 export type RunEvent =
-  | { type: 'run-start'; run: string; resultsDir: string; datasets: DatasetPlan[]; totalTarget: number; alreadyDone: number; shortfalls: SeedShortfall[] }
+  | { type: 'run-start'; run: string; resultsDir: string; datasets: DatasetPlan[]; totalTarget: number; alreadyDone: number; shortfalls: SeedShortfall[]; unpriced?: string[] }
   | { type: 'progress'; datasets: DatasetProgress[]; done: number; totalTarget: number; costUsd: number; requestsInFlight: number }
   | { type: 'dataset-done'; datasetId: string; status: DatasetStatus; valid: number; failed: number; costUsd: number }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
@@ -64,6 +64,8 @@ export interface DatasetSummary extends DatasetPlan {
   costUsd: number;
   /** Estimated spend of requests sent before a crash whose answers were lost (not in `costUsd`). */
   unrecordedCostUsd: number;
+  /** Attempts answered from the response cache: their tokens, cost and latency are 0 (an earlier run paid). */
+  fromCache?: number;
   /** Causes recorded for the slots that failed (every attempt of theirs), most frequent first. */
   failureCauses: { reason: string; count: number }[];
   /** Causes that were retried and later succeeded (invalid outputs, transport errors), most frequent first. */
@@ -83,4 +85,6 @@ export interface RunSummary {
   shortfalls: SeedShortfall[];
   /** Estimated spend of requests sent before a crash whose answers were lost (not in `costUsd`). */
   unrecordedCostUsd: number;
+  /** Models with no price in the config or the table: their datasets' cost is unknown, not 0. */
+  unpriced?: string[];
 }

@@ -190,6 +190,8 @@ export interface DatasetTotals {
   costUsd: number;
   /** Requests sent before a crash whose answers were lost: their spend, estimated (not in `costUsd`). */
   unrecorded: { requests: number; costUsd: number };
+  /** Attempts answered from the response cache (no tokens, cost or latency of their own). */
+  fromCache: number;
 }
 
 /** A request that was sent and never settled (the process died first). */
@@ -612,12 +614,12 @@ export class DatasetStore {
     const [valid = 0, failed = 0] = this.rows<[number, number]>(
       "SELECT COALESCE(SUM(status = 'valid'), 0), COALESCE(SUM(status = 'failed'), 0) FROM instances",
     )[0] ?? [0, 0];
-    const [attempts = 0, it = 0, ot = 0, cost = 0] =
-      this.rows<[number, number, number, number]>(
-        'SELECT COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), COALESCE(SUM(cost_usd), 0) FROM attempts',
+    const [attempts = 0, it = 0, ot = 0, cost = 0, fromCache = 0] =
+      this.rows<[number, number, number, number, number]>(
+        'SELECT COUNT(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0), COALESCE(SUM(cost_usd), 0), COALESCE(SUM(cached), 0) FROM attempts',
       )[0] ?? [];
     const [uReq = 0, uCost = 0] = this.rows<[number, number]>('SELECT COUNT(*), COALESCE(SUM(cost_usd), 0) FROM unrecorded')[0] ?? [];
-    return { valid, failed, attempts, usage: { inputTokens: it, outputTokens: ot }, costUsd: cost, unrecorded: { requests: uReq, costUsd: uCost } };
+    return { valid, failed, attempts, usage: { inputTokens: it, outputTokens: ot }, costUsd: cost, unrecorded: { requests: uReq, costUsd: uCost }, fromCache };
   }
 
   /** Every metric key recorded in this store, with how many instances have a value and how many do not. */

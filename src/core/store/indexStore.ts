@@ -271,6 +271,22 @@ export class IndexStore {
     });
   }
 
+  /**
+   * Removes a run from the catalogue: its `runs` row, its datasets and their dataset metrics
+   * (evaluation scores stay). Returns the dataset rows removed so the caller can delete their
+   * folders; the folders themselves are not touched here.
+   */
+  async deleteRun(run: string): Promise<DatasetRow[]> {
+    if (!fs.existsSync(this.file)) return [];
+    return this.update((db) => {
+      const removed = select(db, `SELECT ${DATASET_COLUMNS} FROM datasets WHERE run = ?`, [run]).map(datasetOf);
+      db.run('DELETE FROM dataset_metrics WHERE run = ?', [run]);
+      db.run('DELETE FROM datasets WHERE run = ?', [run]);
+      db.run('DELETE FROM runs WHERE name = ?', [run]);
+      return removed;
+    });
+  }
+
   async datasetMetrics(run?: string): Promise<DatasetMetricRow[]> {
     if (!fs.existsSync(this.file)) return [];
     const db = await this.read();
@@ -346,27 +362,33 @@ export class IndexStore {
     try {
       const sql = `SELECT id, run, generator, model, setting, status, target, valid, failed, attempts, input_tokens, output_tokens, cost_usd, dir, updated_at
                    FROM datasets ${run ? 'WHERE run = ?' : ''} ORDER BY run, generator, setting`;
-      return select(db, sql, run ? [run] : []).map((r) => ({
-        id: String(r[0]),
-        run: String(r[1]),
-        generator: String(r[2]),
-        model: String(r[3]),
-        setting: String(r[4]),
-        status: String(r[5]) as DatasetRow['status'],
-        target: Number(r[6]),
-        valid: Number(r[7]),
-        failed: Number(r[8]),
-        attempts: Number(r[9]),
-        inputTokens: Number(r[10]),
-        outputTokens: Number(r[11]),
-        costUsd: Number(r[12]),
-        dir: String(r[13]),
-        updatedAt: String(r[14]),
-      }));
+      return select(db, sql, run ? [run] : []).map(datasetOf);
     } finally {
       db.close();
     }
   }
+}
+
+const DATASET_COLUMNS = 'id, run, generator, model, setting, status, target, valid, failed, attempts, input_tokens, output_tokens, cost_usd, dir, updated_at';
+
+function datasetOf(r: unknown[]): DatasetRow {
+  return {
+    id: String(r[0]),
+    run: String(r[1]),
+    generator: String(r[2]),
+    model: String(r[3]),
+    setting: String(r[4]),
+    status: String(r[5]) as DatasetRow['status'],
+    target: Number(r[6]),
+    valid: Number(r[7]),
+    failed: Number(r[8]),
+    attempts: Number(r[9]),
+    inputTokens: Number(r[10]),
+    outputTokens: Number(r[11]),
+    costUsd: Number(r[12]),
+    dir: String(r[13]),
+    updatedAt: String(r[14]),
+  };
 }
 
 /** Fills an empty index from the stores under `<resultsDir>/datasets/`: their identity and totals. */

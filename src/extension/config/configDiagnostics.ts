@@ -1,5 +1,6 @@
 // Config problems (file:line from ConfigError) as Diagnostics on the config document. They are
-// published when a command fails to load a config and re-checked on save, so they clear once fixed.
+// published when a command fails to load a config, and every *.agorabench.json is checked when it
+// is opened and saved (so a wrong value is flagged without a `$schema`, and cleared once fixed).
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { ConfigError, parseConfig, type ConfigProblem } from '../../core';
@@ -8,11 +9,17 @@ import { isConfigFile } from './configFiles';
 export class ConfigDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('agorabench');
   private readonly onSave: vscode.Disposable;
+  private readonly onOpen: vscode.Disposable;
+  private readonly initial: NodeJS.Timeout;
 
   constructor() {
-    this.onSave = vscode.workspace.onDidSaveTextDocument((doc) => {
-      if (isConfigFile(doc.uri.fsPath) && this.collection.has(doc.uri)) this.check(doc.uri.fsPath, doc.getText());
-    });
+    const checkDoc = (doc: vscode.TextDocument) => {
+      if (doc.uri.scheme === 'file' && isConfigFile(doc.uri.fsPath)) this.check(doc.uri.fsPath, doc.getText());
+    };
+    this.onSave = vscode.workspace.onDidSaveTextDocument(checkDoc);
+    this.onOpen = vscode.workspace.onDidOpenTextDocument(checkDoc);
+    // configs already open: checked just after activation, not during it (the schema compiles on first use)
+    this.initial = setTimeout(() => vscode.workspace.textDocuments.forEach(checkDoc), 200);
   }
 
   publish(error: ConfigError): void {
@@ -44,6 +51,8 @@ export class ConfigDiagnostics implements vscode.Disposable {
 
   dispose(): void {
     this.onSave.dispose();
+    this.onOpen.dispose();
+    clearTimeout(this.initial);
     this.collection.dispose();
   }
 }

@@ -2,7 +2,7 @@
 // its problems as diagnostics, every key the job needs, and one job per config and kind at a time.
 import * as vscode from 'vscode';
 import { ConfigError, MissingKeyError, errorMessage, loadConfig, resolveKeys, type KeyedEndpoint, type KeyResolver, type RunConfig, type RunEvent, type RunSummary } from '../../core';
-import { progressReporter } from './progressReporter';
+import { progressReporter, stoppingMessage, type ProgressSink } from './progressReporter';
 import { firstProblem } from '../config/configDiagnostics';
 import { resolveConfigFile } from '../config/configFiles';
 import type { Services } from '../services';
@@ -93,10 +93,13 @@ export async function runWithProgress<S extends RunSummary>(
   const key = spec.registryKey(config);
   const control = services.runs.start(key);
   try {
-    const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `AgoraBench: ${config.name}`, cancellable: true }, (progress, token) => {
-      const sub = token.onCancellationRequested(() => control.cancel());
-      const report = progressReporter(progress, services.log);
-      return job({
+    const title = `AgoraBench: ${config.name}`;
+    const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+      // where progress goes: this notification, or the "stopping" one once Cancel closed it
+      let sink: ProgressSink = progress;
+      let inFlight = 0;
+      const report = progressReporter({ report: (v) => sink.report(v) }, services.log, { stopping: () => control.stopSignal.aborted, onInFlight: (n) => (inFlight = n) });
+      const running = job({
         signal: control.signal,
         stopSignal: control.stopSignal,
         resolveKey: services.keys.resolver,
@@ -104,7 +107,28 @@ export async function runWithProgress<S extends RunSummary>(
           report(e);
           onEvent?.(e);
         },
-      }).finally(() => sub.dispose());
+      });
+      // Cancel (the notification's button or the Cancel command): say at once what the run still waits for
+      const onStop = () => {
+        const message = stoppingMessage(inFlight);
+        services.log.info(`${spec.doing} "${config.name}": ${message}`);
+        if (!token.isCancellationRequested) return progress.report({ message });
+        // the notification closes on its Cancel button: a second one stays until the job has ended
+        void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, (p) => {
+          sink = p;
+          p.report({ message });
+          return running.then(
+            () => undefined,
+            () => undefined,
+          );
+        });
+      };
+      control.stopSignal.addEventListener('abort', onStop, { once: true });
+      const sub = token.onCancellationRequested(() => control.cancel());
+      return running.finally(() => {
+        sub.dispose();
+        control.stopSignal.removeEventListener('abort', onStop);
+      });
     });
     return { summary };
   } catch (e) {

@@ -1,7 +1,7 @@
 // "AgoraBench: Run Benchmark": load the config (problems become diagnostics), run the engine
 // under a cancellable progress notification, and report the counts and cost at the end.
 import * as vscode from 'vscode';
-import { runJobInWorker, shortfallText, type RunConfig, type RunSummary, type SeedShortfall } from '../../core';
+import { priceUnknown, runJobInWorker, shortfallText, unpricedText, type RunConfig, type RunSummary, type SeedShortfall } from '../../core';
 import { prepareLaunch, runWithProgress, type LaunchSpec } from './launch';
 import type { Services } from '../services';
 import { formatUsd } from './progressReporter';
@@ -39,6 +39,7 @@ async function execute(services: Services, config: RunConfig): Promise<RunOutcom
     (o) => runJobInWorker<RunSummary>('run', config, o),
     (e) => {
       if (e.type === 'run-start' && e.shortfalls.length) void vscode.window.showWarningMessage(shortfallMessage(e.shortfalls), 'Show Log').then((c) => c && services.log.show());
+      if (e.type === 'run-start' && e.unpriced?.length) void vscode.window.showWarningMessage(unpricedMessage(e.unpriced), 'Show Log').then((c) => c && services.log.show());
     },
   );
   if ('outcome' in done) return done.outcome;
@@ -48,12 +49,19 @@ async function execute(services: Services, config: RunConfig): Promise<RunOutcom
   const error = summary.datasets.find((d) => d.error)?.error;
   const fewer = summary.shortfalls.length ? ` ${summary.shortfalls.length} setting(s) had fewer seeds than requested instances.` : '';
   const lost = summary.unrecordedCostUsd > 0 ? ` Plus about ${formatUsd(summary.unrecordedCostUsd)} unrecorded (answers lost in a crash, estimated).` : '';
-  const text = `AgoraBench "${summary.run}" ${summary.status}: ${valid} valid, ${failed} failed, ${formatUsd(summary.costUsd)}.${fewer}${lost}${error ? ` ${error}` : ''}`;
+  const text = `AgoraBench "${summary.run}" ${summary.status}: ${valid} valid, ${failed} failed, ${formatUsd(summary.costUsd, priceUnknown(summary.datasets.map((d) => d.model), summary.unpriced))}.${fewer}${lost}${error ? ` ${error}` : ''}`;
   const show = summary.status === 'completed' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
   void show(text, 'Open Instances').then((choice) => {
     if (choice) void vscode.commands.executeCommand('agorabench.openInstances', { configFile: config.file, resultsDir: summary.resultsDir, run: summary.run });
   });
   return { status: 'finished', summary };
+}
+
+/** The start-of-run warning for models without a price (once per model, in one message). */
+export function unpricedMessage(models: string[]): string {
+  const first = models[0];
+  if (models.length === 1 && first) return `AgoraBench: ${unpricedText(first)}.`;
+  return `AgoraBench: no price known for ${models.map((m) => `"${m}"`).join(', ')}: their cost shows as "price unknown" (add them under "prices" in the config).`;
 }
 
 /** The start-of-run warning: which settings will yield fewer instances than asked, and why. */

@@ -1,6 +1,7 @@
 // "Run Benchmark" against the fake OpenAI-compatible server: the key comes from SecretStorage
 // (set through "Set API Key"), the stores fill up, and bad configs and missing keys are reported.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Results } from '../../../src/core';
@@ -115,6 +116,22 @@ describe('Run Benchmark', () => {
     const outcome = await vscode.commands.executeCommand<RunOutcome>('agorabench.run', file);
     assert.equal(outcome.status, 'finished');
     assert.equal(vscode.languages.getDiagnostics(vscode.Uri.file(file)).filter((d) => d.source === 'agorabench').length, 0);
+  });
+
+  it('flags a wrong provider in a config copied elsewhere (no $schema) on open, and clears it on save once fixed', async () => {
+    // an example copied into another folder: no "$schema"; line 5 holds the bad provider
+    const text = ['{', '  "name": "it-copied",', '  "generators": [', '    {', '      "provider": "opena1", "model": "gpt-4o-mini"', '    }', '  ],', '  "settings": [{ "setting": "instance_generation.math", "seeds": "../seeds/math.jsonl", "instances": 2 }]', '}', ''].join('\n');
+    fs.mkdirSync(path.join(workspaceDir(), 'copied'), { recursive: true });
+    const file = writeConfig(path.join('copied', 'mine.agorabench.json'), text);
+    const uri = vscode.Uri.file(file);
+    const ours = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'agorabench');
+    const editor = await vscode.window.showTextDocument(uri);
+    await until(() => ours().some((d) => d.range.start.line === 4 && /provider/.test(d.message)), 10_000, 'a diagnostic on the provider line');
+    await editor.edit((e) => e.replace(new vscode.Range(4, 0, 4, editor.document.lineAt(4).text.length), '      "provider": "openai", "model": "gpt-4o-mini"'));
+    await editor.document.save();
+    await until(() => ours().length === 0, 10_000, `the diagnostics to clear (now ${ours().map((d) => d.message).join('; ')})`);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(path.join(workspaceDir(), 'copied'), { recursive: true, force: true });
   });
 
   it('reports a missing API key before any request, and its "Set API Key" button fixes it', async () => {

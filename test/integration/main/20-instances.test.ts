@@ -1,6 +1,7 @@
 // "Open Instances" shows a dataset's rows in a webview beside the editor, and follows a run
 // that writes more.
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Results, type InstanceRow } from '../../../src/core';
 import type { OpenInstancesResult } from '../../../src/extension/instances/openInstancesCommand';
@@ -102,6 +103,21 @@ describe('Open Instances', () => {
     await vscode.commands.executeCommand('notifications.showList');
     await uiSteps('notification-button', [{ click: '.notifications-center :is(a, button).monaco-button:has-text("Open Instances")' }]);
     await waitForWebviewText('notification-panel', (t) => /of 3\b/.test(t) && rows.every((r) => t.includes(head(r))));
+  });
+
+  it('without a config argument, takes the config open in sight though another editor has the focus', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const configs = await vscode.workspace.findFiles('**/*.agorabench.json');
+    assert.ok(configs.length > 1, 'several configs: a picker would be needed without the open one');
+    await vscode.window.showTextDocument(vscode.Uri.file(file), { viewColumn: vscode.ViewColumn.One });
+    await vscode.window.showTextDocument(vscode.Uri.file(path.join(path.dirname(file), 'seeds', 'math.jsonl')), { viewColumn: vscode.ViewColumn.Two });
+    assert.notEqual(vscode.window.activeTextEditor?.document.uri.fsPath, file);
+    // a QuickPick waits for a person: dismiss it after a while so that the test fails instead of hanging
+    const dismiss = setTimeout(() => void vscode.commands.executeCommand('workbench.action.closeQuickOpen'), 5000);
+    const opened = await vscode.commands.executeCommand<OpenInstancesResult | undefined>('agorabench.openInstances', { datasetId });
+    clearTimeout(dismiss);
+    assert.equal(opened?.datasetId, datasetId);
+    assert.equal(opened?.resultsDir, resultsDir);
   });
 
   it('returns nothing for a dataset that does not exist', async () => {

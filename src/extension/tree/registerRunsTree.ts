@@ -1,0 +1,203 @@
+// Registers the Runs view (AgoraBench activity-bar container), the watchers that keep it current
+// — including runs made by the CLI in a terminal — and the commands of its items.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { Results, errorMessage } from '../../core';
+// bundled: examples/ is not part of the .vsix
+import paperPreset from '../../../examples/agorabench-paper.agorabench.json';
+import quickstart from '../../../examples/quickstart.agorabench.json';
+import { CONFIG_GLOB } from '../config/configFiles';
+import type { Services } from '../services';
+import { RunsTreeProvider, type RunsNode, type RunsTreeItemJson } from './runsTree';
+
+export const RUNS_VIEW = 'agorabench.runs';
+export const REFRESH_RUNS_COMMAND = 'agorabench.refreshRuns';
+export const DELETE_RUN_RESULTS_COMMAND = 'agorabench.deleteRunResults';
+export const REVEAL_CONFIG_COMMAND = 'agorabench.revealConfig';
+export const OPEN_EXAMPLE_COMMAND = 'agorabench.openExample';
+/** Tests: the Runs tree as plain data, after the pending refreshes. Not in the manifest. */
+export const RUNS_TREE_TEST_COMMAND = 'agorabench._runsTree';
+
+/** Watcher events closer together than this are read once. */
+export const REFRESH_DEBOUNCE_MS = 500;
+
+/** `agorabench.deleteRunResults` argument: a run item, or `{ resultsDir, run }` (`confirm: true` skips the dialog: tests). */
+export interface DeleteRunArgs {
+  resultsDir?: string;
+  run?: string;
+  confirm?: boolean;
+}
+
+export interface DeleteRunOutcome {
+  status: 'deleted' | 'cancelled' | 'failed';
+  datasets?: string[];
+  error?: string;
+}
+
+const EXAMPLES: Record<string, { file: string; content: Record<string, unknown> }> = {
+  quickstart: { file: 'quickstart.agorabench.json', content: quickstart },
+  'agorabench-paper': { file: 'agorabench-paper.agorabench.json', content: paperPreset },
+};
+
+export function registerRunsTree(context: vscode.ExtensionContext, services: Services): vscode.Disposable {
+  const provider = new RunsTreeProvider(services.log);
+  const view = vscode.window.createTreeView<RunsNode>(RUNS_VIEW, { treeDataProvider: provider, showCollapseAll: true });
+  const refresher = new Refresher(provider);
+  return vscode.Disposable.from(
+    provider,
+    view,
+    refresher,
+    vscode.commands.registerCommand(REFRESH_RUNS_COMMAND, () => provider.invalidate()),
+    vscode.commands.registerCommand(DELETE_RUN_RESULTS_COMMAND, (arg?: DeleteRunArgs) => deleteRunResults(services, provider, arg)),
+    vscode.commands.registerCommand(REVEAL_CONFIG_COMMAND, async (arg?: { configFile?: string } | vscode.Uri) => {
+      const file = arg instanceof vscode.Uri ? arg.fsPath : arg?.configFile;
+      if (!file) return undefined;
+      await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
+      return file;
+    }),
+    vscode.commands.registerCommand(OPEN_EXAMPLE_COMMAND, (arg?: string) => openExample(arg)),
+    vscode.commands.registerCommand(RUNS_TREE_TEST_COMMAND, async (): Promise<RunsTreeItemJson[]> => {
+      await refresher.flush();
+      return provider.toJson();
+    }),
+  );
+}
+
+/** Follows `index.sqlite` files (the workspace's and those of results folders outside it) and config files. */
+class Refresher implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly outside = new Map<string, vscode.FileSystemWatcher>();
+  private timer: NodeJS.Timeout | undefined;
+  private pendingDirs = new Set<string>();
+  private pendingConfigs = false;
+
+  constructor(private readonly provider: RunsTreeProvider) {
+    const index = vscode.workspace.createFileSystemWatcher('**/index.sqlite');
+    const configs = vscode.workspace.createFileSystemWatcher(CONFIG_GLOB);
+    const onIndex = (uri: vscode.Uri) => this.schedule(path.dirname(uri.fsPath));
+    const onConfig = () => this.schedule(undefined, true);
+    this.disposables.push(
+      index,
+      configs,
+      index.onDidChange(onIndex),
+      index.onDidCreate(onIndex),
+      index.onDidDelete(onIndex),
+      configs.onDidChange(onConfig),
+      configs.onDidCreate(onConfig),
+      configs.onDidDelete(onConfig),
+      vscode.workspace.onDidChangeWorkspaceFolders(onConfig),
+    );
+    void this.watchOutside();
+  }
+
+  private schedule(resultsDir: string | undefined, configs = false): void {
+    if (resultsDir) this.pendingDirs.add(resultsDir);
+    if (configs) this.pendingConfigs = true;
+    // a burst (a run rewrites the index every few seconds, a store many times) is read once, at most 500 ms late
+    this.timer ??= setTimeout(() => void this.flush(), REFRESH_DEBOUNCE_MS);
+  }
+
+  /** Applies what the watchers reported (now, without waiting for the debounce). */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const dirs = [...this.pendingDirs];
+    const configs = this.pendingConfigs;
+    this.pendingDirs = new Set();
+    this.pendingConfigs = false;
+    if (configs) this.provider.invalidate({ configs: true });
+    for (const dir of dirs) this.provider.invalidate({ resultsDir: dir });
+    if (configs) await this.watchOutside();
+  }
+
+  /** Results folders outside every workspace folder get a watcher of their own. */
+  private async watchOutside(): Promise<void> {
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const wanted = (await this.provider.resultsDirs()).filter((d) => !folders.some((f) => !path.relative(f, d).startsWith('..') && !path.isAbsolute(path.relative(f, d))));
+    for (const [dir, w] of this.outside) {
+      if (!wanted.includes(dir)) {
+        w.dispose();
+        this.outside.delete(dir);
+      }
+    }
+    for (const dir of wanted) {
+      if (this.outside.has(dir)) continue;
+      const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dir), 'index.sqlite'));
+      const fire = () => this.schedule(dir);
+      w.onDidChange(fire);
+      w.onDidCreate(fire);
+      w.onDidDelete(fire);
+      this.outside.set(dir, w);
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const d of this.disposables) d.dispose();
+    for (const w of this.outside.values()) w.dispose();
+  }
+}
+
+async function deleteRunResults(services: Services, provider: RunsTreeProvider, arg?: DeleteRunArgs): Promise<DeleteRunOutcome> {
+  const resultsDir = typeof arg?.resultsDir === 'string' ? arg.resultsDir : undefined;
+  const run = typeof arg?.run === 'string' ? arg.run : undefined;
+  if (!resultsDir || !run) {
+    void vscode.window.showInformationMessage('AgoraBench: choose a run in the Runs view to delete its results.');
+    return { status: 'cancelled' };
+  }
+  if (arg?.confirm !== true) {
+    const datasets = await new Results(resultsDir).index.datasets(run);
+    const answer = await vscode.window.showWarningMessage(
+      `Delete the results of run "${run}"?`,
+      { modal: true, detail: `${datasets.length} dataset folder(s) under ${path.join(resultsDir, 'datasets')} and the run's rows in index.sqlite will be deleted (annotations.jsonl files are kept). This cannot be undone.` },
+      'Delete',
+    );
+    if (answer !== 'Delete') return { status: 'cancelled' };
+  }
+  try {
+    const out = await new Results(resultsDir).deleteRun(run);
+    services.log.info(`deleted run "${run}" from ${resultsDir}: ${out.datasets.length} dataset(s), ${out.folders.length} folder(s)`);
+    provider.invalidate({ resultsDir });
+    return { status: 'deleted', datasets: out.datasets };
+  } catch (e) {
+    const error = errorMessage(e);
+    services.log.error(`could not delete run "${run}" from ${resultsDir}: ${error}`);
+    void vscode.window.showErrorMessage(`AgoraBench: could not delete the results of "${run}": ${error}`);
+    return { status: 'failed', error };
+  }
+}
+
+/**
+ * "New Config" / "Open the paper preset": copies an example into the first workspace folder
+ * (an existing file of that name is opened, never replaced), or opens it as an untitled file.
+ */
+async function openExample(arg?: string): Promise<string | undefined> {
+  let name = typeof arg === 'string' && arg in EXAMPLES ? arg : undefined;
+  if (!name) {
+    const picked = await vscode.window.showQuickPick(
+      [
+        { label: 'Quickstart', description: 'one generator, three small math settings', name: 'quickstart' },
+        { label: 'Paper preset', description: 'the AgoraBench paper: six generators, nine settings', name: 'agorabench-paper' },
+      ],
+      { placeHolder: 'Start from which example?' },
+    );
+    name = picked?.name;
+  }
+  if (!name) return undefined;
+  const example = EXAMPLES[name];
+  if (!example) return undefined;
+  // the example's `$schema` is relative to the repository; the manifest's jsonValidation covers *.agorabench.json
+  const { $schema: _schema, ...content } = example.content;
+  const text = JSON.stringify(content, null, 2) + '\n';
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder || folder.uri.scheme !== 'file') {
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: text });
+    await vscode.window.showTextDocument(doc);
+    return undefined;
+  }
+  const target = path.join(folder.uri.fsPath, example.file);
+  if (!fs.existsSync(target)) fs.writeFileSync(target, text);
+  await vscode.window.showTextDocument(vscode.Uri.file(target), { preview: false });
+  return target;
+}
