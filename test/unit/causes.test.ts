@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startFakeServer, type FakeServer } from '../fake-server';
 import { cli } from './helpers/cli';
-import { SAMPLE_SEEDS, SEED_SAMPLES, fakeGenerator, tempDir, writeConfig } from './helpers/fixtures';
+import { SAMPLE_SEEDS, SEED_SAMPLES, fakeGenerator, sentinelKey, tempDir, writeConfig } from './helpers/fixtures';
 
 const seeds = path.join(SEED_SAMPLES, SAMPLE_SEEDS['response_generation.instruction_following'] as string);
 
@@ -59,7 +59,7 @@ describe('failure causes and secrets', () => {
   });
 
   it('a 401 that quotes the key prints, logs and stores no key', async () => {
-    const secret = 'sk-proj-TESTSECRET0123456789abcdefXYZ';
+    const secret = sentinelKey('sk-proj', 'TESTSECRET0123456789abcdefXYZ');
     server = await startFakeServer({ rejectKeys: [secret] });
     const dir = tempDir('leak');
     const file = writeConfig(dir, {

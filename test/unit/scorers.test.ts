@@ -23,6 +23,7 @@ import { fakeEmbedding } from '../fake-server/embeddings';
 import { startFakeServer, type FakeServer } from '../fake-server/index';
 import { fakeReward } from '../fake-server/pooling';
 import { detectRubric, rubricScore } from '../fake-server/rubricJudge';
+import { sentinelKey } from './helpers/fixtures';
 
 const KEY = 'test-key';
 const DOMAINS: Domain[] = ['math', 'code', 'instruction_following'];
@@ -427,7 +428,7 @@ describe('metric scorers', function () {
     });
 
     it('redacts a key the server quotes back, and rejects with CancelledError when aborted', async () => {
-      const secret = 'sk-proj-ABCDEF1234567890secret';
+      const secret = sentinelKey('sk-proj', 'ABCDEF1234567890secret');
       server.configure({ rejectKeys: [secret] });
       const { out } = await run(cfg(), instances.slice(0, 1), { apiKey: secret });
       const r = out.get(0);

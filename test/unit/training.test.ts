@@ -12,7 +12,7 @@ import { readJob, registerExternal, type TrainingEvent, type TrainingJob } from 
 import { trainWithOpenAI, type OpenAIFineTuneSpec } from '../../src/core/training/openaiFineTune';
 import { PAPER_HYPERPARAMETERS, writeRecipe } from '../../src/core/training/recipes';
 import { startFakeServer, type FakeServer } from '../fake-server';
-import { tempDir } from './helpers/fixtures';
+import { sentinelKey, tempDir } from './helpers/fixtures';
 
 const SYSTEM = 'You are a helpful AI assistant.';
 
@@ -49,7 +49,7 @@ describe('student training', function () {
 
   describe('OpenAI fine-tuning (fake server, real SDK)', () => {
     let server: FakeServer;
-    const KEY = 'sk-test-training-key-0123456789';
+    const KEY = sentinelKey('sk-test', 'training-key-0123456789');
     before(async () => {
       server = await startFakeServer({ fineTuneMs: 300 });
     });
@@ -178,7 +178,7 @@ describe('student training', function () {
 
     it('a refused key never reaches the error, the record or the log', async () => {
       const dir = tempDir('ft-key');
-      const bad = 'sk-proj-REFUSEDKEY0123456789abcdef';
+      const bad = sentinelKey('sk-proj', 'REFUSEDKEY0123456789abcdef');
       server.configure({ rejectKeys: [bad] });
       try {
         const err = await trainWithOpenAI(spec(dir, { apiKey: bad }), { dir, pollMs: 20 }).then(

@@ -34,3 +34,11 @@ export function writeConfig(dir: string, config: Record<string, unknown>, name =
 export function fakeGenerator(openaiBaseURL: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { id: 'fake', provider: 'openai-compatible', model: 'fake-model', baseURL: openaiBaseURL, ...extra };
 }
+
+/**
+ * A key-shaped sentinel for redaction tests, assembled at run time so the source holds nothing a
+ * secret scanner would take for a real key (`sentinelKey('sk-proj', 'ABC…')` → `sk-proj-ABC…`).
+ */
+export function sentinelKey(prefix: string, body: string): string {
+  return `${prefix}-${body}`;
+}
