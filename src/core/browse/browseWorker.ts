@@ -7,12 +7,12 @@
  * shrinks while a thread lives).
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadConfig } from '../config/load';
 import type { RunConfig } from '../config/types';
 import { errorMessage } from '../errors';
 import { promptOf } from '../generation/promptOf';
+import { writeFileAtomic } from '../store/atomicFile';
 import { sqlJs } from '../store/sqljs';
 import { DatasetBrowser, type DetailExtras } from './datasetBrowser';
 import type { BrowseDataset, BrowseWorkerData, WorkerRequest, WorkerResponse } from './protocol';
@@ -121,26 +121,13 @@ async function handle(req: WorkerRequest): Promise<unknown> {
 }
 
 function writeCsv(b: DatasetBrowser, query: Parameters<DatasetBrowser['csv']>[0], file: string): number {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  const fd = fs.openSync(tmp, 'w');
   let rows = 0;
-  try {
-    const it = b.csv(query);
-    for (let r = it.next(); ; r = it.next()) {
-      if (r.done) {
-        rows = r.value;
-        break;
-      }
-      fs.writeSync(fd, r.value);
-    }
-    fs.fsyncSync(fd);
-  } catch (e) {
-    fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
-  fs.closeSync(fd);
-  fs.renameSync(tmp, file);
+  writeFileAtomic(
+    file,
+    (function* () {
+      rows = yield* b.csv(query);
+    })(),
+  );
   return rows;
 }
 

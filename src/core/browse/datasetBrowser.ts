@@ -24,6 +24,7 @@ import type {
 } from '../../protocol/instancesProtocol';
 import { annotationsBySlot, readAnnotations, type SlotAnnotation } from '../annotations';
 import { DatasetStore, type DatasetInfo, type InstanceRow } from '../store/datasetStore';
+import { select } from '../store/sqljs';
 import { csvLine, csvNumber } from '../util/csvRecords';
 
 /** Characters of instruction and response a table row carries (the detail has them whole). */
@@ -478,15 +479,7 @@ export class DatasetBrowser {
   }
 
   private select<T extends unknown[]>(sql: string, params: (string | number)[] = []): T[] {
-    const stmt = this.db.prepare(sql);
-    try {
-      stmt.bind(params);
-      const out: T[] = [];
-      while (stmt.step()) out.push(stmt.get() as T);
-      return out;
-    } finally {
-      stmt.free();
-    }
+    return select<T>(this.db, sql, params);
   }
 }
 

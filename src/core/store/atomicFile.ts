@@ -1,16 +1,24 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** Writes a file so that readers see either the old or the new content, never a torn mix (temp, fsync, rename). */
-export function writeFileAtomic(file: string, data: Uint8Array | string): void {
+/**
+ * Writes a file so that readers see either the old or the new content, never a torn mix (temp,
+ * fsync, rename). `data` may be chunks, written as they come (a large CSV is never whole in
+ * memory); if producing them throws, the temporary file is removed and the old file stays.
+ */
+export function writeFileAtomic(file: string, data: Uint8Array | string | Iterable<string>): void {
   const tmp = `${file}.${process.pid}.tmp`;
   const fd = fs.openSync(tmp, 'w');
   try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    if (typeof data === 'string' || data instanceof Uint8Array) fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    else for (const chunk of data) fs.writeSync(fd, chunk);
     fs.fsyncSync(fd);
-  } finally {
+  } catch (e) {
     fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw e;
   }
+  fs.closeSync(fd);
   fs.renameSync(tmp, file);
   fsyncDir(path.dirname(file));
 }

@@ -5,7 +5,7 @@ import { StoreError, errorMessage } from '../errors';
 import type { Usage } from '../types';
 import { acquireLock, writeFileAtomic } from './atomicFile';
 import { Journal, JournalDamagedError, repairJournal, type JournalEntry } from './journal';
-import { sqlJs } from './sqljs';
+import { select, sqlJs } from './sqljs';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -690,15 +690,7 @@ export class DatasetStore {
   }
 
   private rows<T extends unknown[]>(sql: string, params: (string | number)[] = []): T[] {
-    const stmt = this.db.prepare(sql);
-    try {
-      stmt.bind(params);
-      const out: T[] = [];
-      while (stmt.step()) out.push(stmt.get() as T);
-      return out;
-    } finally {
-      stmt.free();
-    }
+    return select<T>(this.db, sql, params);
   }
 }
 

@@ -4,7 +4,7 @@ import type { Database } from 'sql.js';
 import { StoreError, errorMessage } from '../errors';
 import { acquireLock, processAlive, writeFileAtomic } from './atomicFile';
 import { DatasetStore } from './datasetStore';
-import { sqlJs } from './sqljs';
+import { select, sqlJs } from './sqljs';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS runs (
@@ -461,18 +461,6 @@ export function ensureWritableDir(dir: string): void {
       ENOSPC: 'no space left on the device',
     };
     throw new StoreError(`cannot write the results folder: ${cause[code] ?? errorMessage(e)}${code ? ` (${code})` : ''}`, dir);
-  }
-}
-
-function select(db: Database, sql: string, params: (string | number)[] = []): unknown[][] {
-  const stmt = db.prepare(sql);
-  try {
-    stmt.bind(params);
-    const out: unknown[][] = [];
-    while (stmt.step()) out.push(stmt.get());
-    return out;
-  } finally {
-    stmt.free();
   }
 }
 

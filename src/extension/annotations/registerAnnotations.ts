@@ -5,9 +5,8 @@
 // `annotations.jsonl`; nothing is written into a store or into a user's file.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { BAD_REASONS, ConfigError, Results, annotate, isBadReason, loadConfig, undoLast, type Annotation, type AnnotationLabel, type DatasetRow, type UndoOutcome } from '../../core';
-import { firstProblem } from '../config/configDiagnostics';
-import { resolveConfigFile } from '../config/configFiles';
+import { BAD_REASONS, Results, annotate, isBadReason, undoLast, type Annotation, type AnnotationLabel, type DatasetRow, type UndoOutcome } from '../../core';
+import { configScope } from '../config/configScope';
 import { formatUsd } from '../run/progressReporter';
 import type { Services } from '../services';
 import { DatasetDocs, datasetUri, type DatasetState } from './datasetDocs';
@@ -91,18 +90,9 @@ async function openDatasetInEditor(services: Services, docs: DatasetDocs, arg: O
   let resultsDir = arg.resultsDir;
   let run: string | undefined;
   if (!resultsDir) {
-    const file = await resolveConfigFile(arg.configFile, 'Which config\'s dataset do you want to open?');
-    if (!file) return undefined;
-    try {
-      const config = loadConfig(file);
-      resultsDir = config.resultsDir;
-      run = config.name;
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      services.diagnostics.publish(e);
-      void vscode.window.showErrorMessage(`AgoraBench: invalid config ${firstProblem(e)}`);
-      return undefined;
-    }
+    const scope = await configScope(services, arg.configFile, undefined, 'Which config\'s dataset do you want to open?');
+    if (!scope) return undefined;
+    ({ resultsDir, run } = scope);
   }
   resultsDir = path.resolve(resultsDir);
   let datasets: DatasetRow[];

@@ -2,10 +2,9 @@
 // in a panel beside the editor.
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { ConfigError, Results, annotationCounts, loadConfig, type DatasetRow } from '../../core';
+import { Results, annotationCounts, type DatasetRow } from '../../core';
 import { parseFilter, type FilterView } from '../../protocol/instancesProtocol';
-import { firstProblem } from '../config/configDiagnostics';
-import { resolveConfigFile } from '../config/configFiles';
+import { configScope } from '../config/configScope';
 import { formatUsd } from '../run/progressReporter';
 import type { Services } from '../services';
 
@@ -39,7 +38,7 @@ export function registerOpenInstances(_context: vscode.ExtensionContext, service
 }
 
 async function openInstances(services: Services, arg: OpenInstancesArgs): Promise<OpenInstancesResult | undefined> {
-  const scope = arg.resultsDir ? { resultsDir: arg.resultsDir, run: arg.run } : await scopeOf(services, arg.configFile, arg.run);
+  const scope = arg.resultsDir ? { resultsDir: arg.resultsDir, run: arg.run } : await configScope(services, arg.configFile, arg.run, 'Whose results do you want to browse?');
   if (!scope) return undefined;
   const { resultsDir, run } = scope;
   const datasets = await new Results(resultsDir).index.datasets(run);
@@ -58,21 +57,6 @@ async function openInstances(services: Services, arg: OpenInstancesArgs): Promis
   if (filter) panel?.setFilter(filter);
   if (typeof arg.reveal === 'number' && Number.isInteger(arg.reveal)) panel?.reveal(arg.reveal);
   return { panelId, datasetId: row.id, resultsDir };
-}
-
-/** A config's results directory and run name: the datasets that config produces. */
-async function scopeOf(services: Services, configFile: string | undefined, run: string | undefined): Promise<{ resultsDir: string; run: string } | undefined> {
-  const file = await resolveConfigFile(configFile, 'Whose results do you want to browse?');
-  if (!file) return undefined;
-  try {
-    const config = loadConfig(file);
-    return { resultsDir: config.resultsDir, run: run ?? config.name };
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    services.diagnostics.publish(e);
-    void vscode.window.showErrorMessage(`AgoraBench: invalid config ${firstProblem(e)}`);
-    return undefined;
-  }
 }
 
 async function pickDataset(resultsDir: string, datasets: DatasetRow[]): Promise<DatasetRow | undefined> {

@@ -1,9 +1,7 @@
 // "AgoraBench: Open Metric Scatter Plot": one metric against another for a run's datasets, in a
 // panel beside the config. Registers the command, the panels and their serializer.
 import * as vscode from 'vscode';
-import { ConfigError, loadConfig } from '../../core';
-import { firstProblem } from '../config/configDiagnostics';
-import { resolveConfigFile } from '../config/configFiles';
+import { configScope } from '../config/configScope';
 import type { Services } from '../services';
 import { createScatterDataSource } from './scatterData';
 import { ScatterPanels } from './scatterPanels';
@@ -39,21 +37,8 @@ export function registerScatter(context: vscode.ExtensionContext, services: Serv
 }
 
 async function openScatter(services: Services, panels: ScatterPanels, arg: OpenScatterArgs): Promise<OpenScatterResult | undefined> {
-  const scope = typeof arg.resultsDir === 'string' && arg.resultsDir ? { resultsDir: arg.resultsDir, run: arg.run ?? '' } : await scopeOf(services, arg.configFile, arg.run);
+  const scope = typeof arg.resultsDir === 'string' && arg.resultsDir ? { resultsDir: arg.resultsDir, run: arg.run ?? '' } : await configScope(services, arg.configFile, arg.run, 'Plot the metrics of which config\'s run?');
   if (!scope) return undefined;
   return { ...scope, ...panels.show(scope.resultsDir, scope.run) };
 }
 
-async function scopeOf(services: Services, configFile: string | undefined, run: string | undefined): Promise<{ resultsDir: string; run: string } | undefined> {
-  const file = await resolveConfigFile(configFile, 'Plot the metrics of which config\'s run?');
-  if (!file) return undefined;
-  try {
-    const config = loadConfig(file);
-    return { resultsDir: config.resultsDir, run: run ?? config.name };
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    services.diagnostics.publish(e);
-    void vscode.window.showErrorMessage(`AgoraBench: invalid config ${firstProblem(e)}`);
-    return undefined;
-  }
-}
