@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AgoraError, ConfigError, MissingKeyError, Results, annotationCounts, estimateRun, loadConfig, BENCHMARKS, gradeOutputs, redact, repairDatasetJournal, runBenchmark, runEvaluation, shortfallText, priceUnknown, unpricedText, PriceBook, type BenchmarkName, type EvalScore, type RunEvent, type RunSummary } from '../core';
+import { AgoraError, ConfigError, MissingKeyError, Results, annotationCounts, estimateRun, estimateReport, loadConfig, BENCHMARKS, gradeOutputs, redact, repairDatasetJournal, runBenchmark, runEvaluation, shortfallText, priceUnknown, unpricedText, PriceBook, type BenchmarkName, type EvalScore, type RunEvent, type RunSummary } from '../core';
 import { defaultCacheDir } from '../core/util/paths';
 import { int, table, truncate, usd, duration } from './format';
 import { progressReporter } from './progress';
@@ -108,13 +108,9 @@ export async function estimateCommand(configFile: string, flags: RunFlags, io: I
     io.out.write(JSON.stringify(est) + '\n');
     return EXIT.ok;
   }
-  const rows = est.datasets.map((d) => [d.generator, d.setting, int(d.instances), int(d.requests), int(d.inputTokens), int(d.outputTokens), d.priced ? usd(d.costUsd) : 'price unknown', d.priced ? usd(d.maxCostUsd) : '-', d.batch ? 'batch' : '']);
-  io.out.write(table(['generator', 'setting', 'instances', 'requests', 'input tok', 'output tok', 'expected', 'max', ''], rows) + '\n\n');
-  if (est.shortfalls.length) io.out.write(`fewer seeds than requested instances:\n${est.shortfalls.map((f) => `  ${shortfallText(f)}\n`).join('')}\n`);
-  const unknown = priceUnknown(est.datasets.map((d) => d.model), est.unpriced);
-  io.out.write(`expected total ${usd(est.costUsd, unknown)} (assumes ${est.attemptsPerSlot} attempts per slot; outputs as long as the seed examples)\n`);
-  io.out.write(`upper bound ${usd(est.maxCostUsd, unknown)} (every output at max_tokens, no retries)\n`);
-  if (est.unpriced.length) io.out.write(`no price known for ${est.unpriced.join(', ')}: add them under "prices" in the config\n`);
+  const report = estimateReport(est);
+  io.out.write(table(report.header, report.rows) + '\n\n');
+  io.out.write(report.notes.map((n) => `${n}\n`).join(''));
   return EXIT.ok;
 }
 

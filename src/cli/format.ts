@@ -1,14 +1,5 @@
 /** Small text formatting helpers for terminal output. */
-import { costWithUnknown } from '../core/cost/prices';
-
-/** Dollars; `unknown` = some or all of the work is by models without a price ("price unknown", not "$0.0000"). */
-export function usd(n: number, unknown?: 'all' | 'some'): string {
-  return costWithUnknown(n >= 100 ? `$${n.toFixed(0)}` : n >= 1 ? `$${n.toFixed(2)}` : `$${n.toFixed(4)}`, unknown);
-}
-
-export function int(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
+export { usd, int } from '../core/cost/estimate';
 
 export function duration(ms: number): string {
   const s = Math.round(ms / 1000);

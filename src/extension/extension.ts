@@ -2,6 +2,10 @@
 import * as vscode from 'vscode';
 import { registerAnnotations } from './annotations/registerAnnotations';
 import { registerEvaluateCommand } from './eval/evaluateCommand';
+import { registerJobs } from './jobs/registerJobs';
+import { registerConfigLens } from './config/configLens';
+import { registerNewConfig } from './config/newConfigCommand';
+import { registerEstimateCommand } from './run/estimateCommand';
 import { registerInstancesSerializer } from './instances/instancesSerializer';
 import { registerMetricsCommand } from './metrics/metricsCommand';
 import { registerOpenInstances } from './instances/openInstancesCommand';
@@ -31,6 +35,10 @@ export function activate(context: vscode.ExtensionContext): void {
     registerScatter(context, services),
     registerAnnotations(context, services),
     registerRunsTree(context, services),
+    registerJobs(context, services),
+    registerConfigLens(services),
+    registerNewConfig(context, services),
+    registerEstimateCommand(context, services),
   );
   services.log.info(`activated ${context.extension.id} ${String(context.extension.packageJSON.version)} (workspace trusted: ${String(vscode.workspace.isTrusted)})`);
 }

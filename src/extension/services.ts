@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { BrowseClient } from '../core';
 import { ConfigDiagnostics } from './config/configDiagnostics';
 import { InstancesPanels } from './instances/instancesPanels';
-import { RunRegistry } from './run/runRegistry';
+import { RunRegistry } from './jobs/jobRegistry';
 import { KeyStore } from './secrets/keyStore';
 
 export interface Services {
@@ -26,5 +26,5 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const browse = new BrowseClient();
   const panels = new InstancesPanels(context.extensionUri, log, browse);
   context.subscriptions.push(log, diagnostics, runs, panels, { dispose: () => void browse.dispose() });
-  return { extensionUri: context.extensionUri, log, keys: new KeyStore(context.secrets), diagnostics, runs, panels, browse };
+  return { extensionUri: context.extensionUri, log, keys: new KeyStore(context.secrets, process.env, context.globalState), diagnostics, runs, panels, browse };
 }

@@ -195,7 +195,7 @@ describe('paper preset (examples/agorabench-paper.agorabench.json)', () => {
       // the table says the same to a person
       const text = await cli(['estimate', PRESET], { AGORABENCH_DATA_DIR: dataDir, AGORABENCH_OFFLINE: '1', AGORABENCH_CACHE_DIR: tempDir('preset-cache') });
       assert.equal(text.status, 0, text.stderr);
-      assert.match(text.stdout, /fewer seeds than requested instances:\n {2}response_generation\.math: 20 seed rows for 10,000 requested instances, so at most 20/);
+      assert.match(text.stdout, /fewer seeds than requested instances: response_generation\.math: 20 seed rows for 10,000 requested instances, so at most 20/);
     });
 
     it('offline without the files, says which file would serve and where it looked', async () => {

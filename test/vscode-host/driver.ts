@@ -125,6 +125,8 @@ function serveSnapshots(page: Page, snapDir: string): () => void {
             await play(page, JSON.parse(request) as UiStep[]);
           } catch (e) {
             fs.writeFileSync(path.join(snapDir, `${name}.error`), String(e));
+            // the workbench's DOM as it was, to find the selector a step missed
+            fs.writeFileSync(path.join(snapDir, `${name}.workbench.html`), await page.content().catch(() => ''));
           }
         }
         await page.screenshot({ path: path.join(snapDir, `${name}.png`) }).catch(() => undefined);

@@ -2,9 +2,9 @@ import type { RunConfig } from '../config/types';
 import { DatasetGenerator } from '../generation/datasetGenerator';
 import { choosePrompt, renderPrompt, seedsOnly } from '../generation/prompts';
 import { estimateTokens } from '../generation/tokens';
-import { prepareSettings, planDatasets, seedShortfalls, type SeedShortfall } from '../run/prepare';
+import { prepareSettings, planDatasets, seedShortfalls, shortfallText, type SeedShortfall } from '../run/prepare';
 import type { RunOptions } from '../run/types';
-import { PriceBook } from './prices';
+import { PriceBook, costWithUnknown, priceUnknown } from './prices';
 
 /** Expected size and price of one dataset before it is generated. */
 export interface DatasetEstimate {
@@ -101,4 +101,33 @@ export async function estimateRun(config: RunConfig, only?: RunOptions['only']):
     attemptsPerSlot: ATTEMPTS_PER_SLOT,
     shortfalls: seedShortfalls(settings),
   };
+}
+
+/** Dollars as every report shows them; `unknown` = some or all of the work is by models without a price. */
+export function usd(n: number, unknown?: 'all' | 'some'): string {
+  return costWithUnknown(n >= 100 ? `$${n.toFixed(0)}` : n >= 1 ? `$${n.toFixed(2)}` : `$${n.toFixed(4)}`, unknown);
+}
+
+export function int(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** An estimate as a table and notes: the CLI prints it as text, VS Code as Markdown. */
+export interface EstimateReport {
+  header: string[];
+  rows: string[][];
+  /** Sentences under the table: the totals and what they assume, shortfalls, unpriced models. */
+  notes: string[];
+}
+
+export function estimateReport(est: RunEstimate): EstimateReport {
+  const rows = est.datasets.map((d) => [d.generator, d.setting, int(d.instances), int(d.requests), int(d.inputTokens), int(d.outputTokens), d.priced ? usd(d.costUsd) : 'price unknown', d.priced ? usd(d.maxCostUsd) : '-', d.batch ? 'batch' : '']);
+  const unknown = priceUnknown(est.datasets.map((d) => d.model), est.unpriced);
+  const notes = [
+    ...est.shortfalls.map((f) => `fewer seeds than requested instances: ${shortfallText(f)}`),
+    `expected total ${usd(est.costUsd, unknown)} (assumes ${est.attemptsPerSlot} attempts per slot; outputs as long as the seed examples)`,
+    `upper bound ${usd(est.maxCostUsd, unknown)} (every output at max_tokens, no retries)`,
+    ...(est.unpriced.length ? [`no price known for ${est.unpriced.join(', ')}: add them under "prices" in the config`] : []),
+  ];
+  return { header: ['generator', 'setting', 'instances', 'requests', 'input tok', 'output tok', 'expected', 'max', ''], rows, notes };
 }

@@ -20,7 +20,8 @@ const DATASETS_PER_GENERATOR = 2;
  * endpoint pool. Runs with the same name continue from their stores; nothing finished is redone.
  */
 export async function runBenchmark(config: RunConfig, opts: RunOptions = {}): Promise<RunSummary> {
-  const keys = await resolveKeys(config.generators, opts.resolveKey);
+  // only the keys of the generators that run: a subset runs without the others' keys
+  const keys = await resolveKeys(config.generators.filter((g) => !opts.only?.generators || opts.only.generators.includes(g.id)), opts.resolveKey);
   const settings = await prepareSettings(config, opts.only);
   const plans = planDatasets(config, settings, opts.only);
   const shortfalls = seedShortfalls(settings);

@@ -8,12 +8,13 @@ import * as path from 'node:path';
 import { MissingKeyError } from '../errors';
 import type { RunOptions } from '../run/types';
 import { spawnWorker } from './spawn';
-import type { FromWorker, JobKind, JobWorkerData, ToWorker } from './jobProtocol';
+import type { FromWorker, JobKind, JobOptions, JobWorkerData, ToWorker } from './jobProtocol';
 
-export type { JobKind } from './jobProtocol';
+export type { JobKind, JobOptions } from './jobProtocol';
 
-export function runJobInWorker<S>(kind: JobKind, config: JobWorkerData['config'], o: Omit<RunOptions, 'only'>): Promise<S> {
-  const worker = spawnWorker('jobWorker', path.join(__dirname, 'jobWorker.ts'), { kind, config } satisfies JobWorkerData);
+export function runJobInWorker<S>(kind: JobKind, config: JobWorkerData['config'], o: Omit<RunOptions, 'only' | 'retryFailed'> & JobOptions): Promise<S> {
+  const options: JobOptions = { only: o.only, retryFailed: o.retryFailed };
+  const worker = spawnWorker('jobWorker', path.join(__dirname, 'jobWorker.ts'), { kind, config, options } satisfies JobWorkerData);
   const send = (m: ToWorker) => worker.postMessage(m);
   const onStop = () => send({ type: 'stop' });
   const onAbort = () => send({ type: 'abort' });

@@ -8,6 +8,13 @@ export type JobKind = 'run' | 'eval' | 'metrics';
 export interface JobWorkerData {
   kind: JobKind;
   config: RunConfig;
+  /** The job's plain options (its `only` has the shape that job's engine function takes). */
+  options: JobOptions;
+}
+
+export interface JobOptions {
+  only?: Record<string, string[] | undefined>;
+  retryFailed?: boolean;
 }
 
 export type ToWorker = { type: 'stop' } | { type: 'abort' } | { type: 'key'; id: number; value: string | undefined };

@@ -9,9 +9,11 @@ import { runEvaluation } from '../evaluation/runEvaluation';
 import { computeMetrics } from '../metrics/computeMetrics';
 import { runBenchmark } from '../run/runBenchmark';
 import type { KeyResolver, RunOptions } from '../run/types';
-import type { FromWorker, JobKind, JobWorkerData, ToWorker } from './jobProtocol';
+import type { FromWorker, JobKind, JobOptions, JobWorkerData, ToWorker } from './jobProtocol';
 
-const JOBS: Record<JobKind, (config: JobWorkerData['config'], o: Omit<RunOptions, 'only'>) => Promise<unknown>> = {
+// each engine function takes its own `only` shape (generators/settings, models/benchmarks): the caller built it for the kind it asked for
+type Job = (config: JobWorkerData['config'], o: Omit<RunOptions, 'only' | 'retryFailed'> & JobOptions) => Promise<unknown>;
+const JOBS: Record<JobKind, Job> = {
   run: runBenchmark,
   eval: runEvaluation,
   metrics: computeMetrics,
@@ -20,7 +22,7 @@ const JOBS: Record<JobKind, (config: JobWorkerData['config'], o: Omit<RunOptions
 const port = parentPort;
 if (!port) throw new Error('jobWorker runs as a worker thread');
 const post = (m: FromWorker) => port.postMessage(m);
-const { kind, config } = workerData as JobWorkerData;
+const { kind, config, options } = workerData as JobWorkerData;
 const stop = new AbortController();
 const abort = new AbortController();
 const keyWaits = new Map<number, (value: string | undefined) => void>();
@@ -42,7 +44,7 @@ const resolveKey: KeyResolver = (envVar, endpoint) =>
     post({ type: 'key?', id, envVar, endpoint: { ...endpoint } });
   });
 
-JOBS[kind](config, { signal: abort.signal, stopSignal: stop.signal, resolveKey, onEvent: (event) => post({ type: 'event', event }) }).then(
+JOBS[kind](config, { ...options, signal: abort.signal, stopSignal: stop.signal, resolveKey, onEvent: (event) => post({ type: 'event', event }) }).then(
   (summary) => post({ type: 'done', summary }),
   (e: unknown) => {
     const err = e instanceof Error ? e : new Error(String(e));

@@ -6,11 +6,13 @@ import { prepareLaunch, runWithProgress, type LaunchSpec } from '../run/launch';
 import { formatUsd } from '../run/progressReporter';
 import type { RunOutcome } from '../run/runOutcome';
 import type { Services } from '../services';
+import { stepDone } from '../walkthrough/walkthroughSteps';
 
 export const EVALUATE_COMMAND = 'agorabench.evaluate';
 
 /** Evaluation needs the models' keys, and the judge's when a judged benchmark is asked for. */
 export const EVAL_LAUNCH: LaunchSpec = {
+  kind: 'evaluation',
   doing: 'evaluating models',
   question: 'Which config has the models to evaluate?',
   endpoints: (c) => [...c.evaluations, ...(c.evaluation.benchmarks.some((b) => BENCHMARK_INFO[b].kind === 'pairwise') ? [c.evaluation.judge] : [])],
@@ -41,6 +43,7 @@ async function evaluate(services: Services, arg: unknown): Promise<EvalOutcome> 
   const text = `AgoraBench "${summary.run}" evaluation ${summary.status}: ${summary.scores.length} score(s)${best ? ` (${best}${summary.scores.length > 4 ? ', …' : ''})` : ''}, ${formatUsd(summary.costUsd)}.${error ? ` ${error}` : ''}`;
   const show = summary.status === 'completed' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
   void show(text, 'Show Scores').then((choice) => choice && services.log.show());
+  if (summary.scores.length) stepDone('evaluate');
   return { status: 'evaluated', summary };
 }
 

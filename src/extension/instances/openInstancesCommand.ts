@@ -7,6 +7,7 @@ import { parseFilter, type FilterView } from '../../protocol/instancesProtocol';
 import { configScope } from '../config/configScope';
 import { formatUsd } from '../run/progressReporter';
 import type { Services } from '../services';
+import { stepDone } from '../walkthrough/walkthroughSteps';
 
 export const OPEN_INSTANCES_COMMAND = 'agorabench.openInstances';
 
@@ -56,6 +57,7 @@ async function openInstances(services: Services, arg: OpenInstancesArgs): Promis
   const filter = arg.filter === undefined ? undefined : parseFilter(arg.filter);
   if (filter) panel?.setFilter(filter);
   if (typeof arg.reveal === 'number' && Number.isInteger(arg.reveal)) panel?.reveal(arg.reveal);
+  stepDone('inspect');
   return { panelId, datasetId: row.id, resultsDir };
 }
 

@@ -9,6 +9,7 @@ import type { Services } from '../services';
 export const METRICS_COMMAND = 'agorabench.computeMetrics';
 
 const METRICS_LAUNCH: LaunchSpec = {
+  kind: 'metrics',
   doing: 'computing metrics',
   question: 'Metrics of which config\'s datasets?',
   endpoints: (c: RunConfig) => [...c.metrics.judges, ...[c.metrics.perplexity, c.metrics.embeddings, c.metrics.reward].filter((e) => e !== undefined)],

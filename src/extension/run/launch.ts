@@ -1,7 +1,8 @@
 // What "Run Benchmark" and "Evaluate Models" share before any work starts: trust, which config,
 // its problems as diagnostics, every key the job needs, and one job per config and kind at a time.
 import * as vscode from 'vscode';
-import { ConfigError, MissingKeyError, errorMessage, loadConfig, resolveKeys, type KeyedEndpoint, type KeyResolver, type RunConfig, type RunEvent, type RunSummary } from '../../core';
+import { ConfigError, MissingKeyError, errorMessage, loadConfig, priceUnknown, resolveKeys, type KeyedEndpoint, type KeyResolver, type RunConfig, type RunEvent, type RunSummary } from '../../core';
+import type { JobKind, RunControl } from '../jobs/jobRegistry';
 import { progressReporter, stoppingMessage, type ProgressSink } from './progressReporter';
 import { firstProblem } from '../config/configDiagnostics';
 import { resolveConfigFile } from '../config/configFiles';
@@ -9,18 +10,34 @@ import type { Services } from '../services';
 import type { RunOutcome } from './runOutcome';
 
 export interface LaunchSpec {
+  /** Which kind of job it is, for the Jobs view. */
+  kind: JobKind;
   /** What the job is, in messages ("running a benchmark", "evaluating models"). */
   doing: string;
   /** The quick pick's question when no config is given. */
   question: string;
-  /** The endpoints whose keys must be there before the job starts. */
-  endpoints: (config: RunConfig) => KeyedEndpoint[];
+  /** The endpoints whose keys must be there before the job starts (of the chosen generators, when `only` names some). */
+  endpoints: (config: RunConfig, only?: RunOnly) => KeyedEndpoint[];
   /** Key of the job in the registry (one job per config and kind). */
   registryKey: (config: RunConfig) => string;
 }
 
-/** The loaded config, ready to run; or the outcome that explains why not (already shown to the user). */
-export async function prepareLaunch(services: Services, arg: unknown, spec: LaunchSpec): Promise<{ config: RunConfig } | { outcome: RunOutcome }> {
+/** Part of a config to run: generator ids and setting keys (`method.domain`); undefined = all. */
+export interface RunOnly {
+  generators?: string[];
+  settings?: string[];
+}
+
+/**
+ * The loaded config, ready to run; or the outcome that explains why not (already shown to the
+ * user). `choose` narrows the job to part of the config once it is loaded (null: the user cancelled).
+ */
+export async function prepareLaunch(
+  services: Services,
+  arg: unknown,
+  spec: LaunchSpec,
+  choose?: (config: RunConfig) => Promise<RunOnly | undefined | null>,
+): Promise<{ config: RunConfig; only?: RunOnly } | { outcome: RunOutcome }> {
   if (!vscode.workspace.isTrusted) {
     // Restricted Mode: a config could point requests (and keys) anywhere, so nothing runs
     void vscode.window
@@ -41,14 +58,16 @@ export async function prepareLaunch(services: Services, arg: unknown, spec: Laun
     return { outcome: { status: 'config-error', configFile, problems: e.problems } };
   }
   services.diagnostics.clear(configFile);
-  const missing = await firstMissingKey(services, spec.endpoints(config));
+  const only = choose ? await choose(config) : undefined;
+  if (only === null) return { outcome: { status: 'no-config' } };
+  const missing = await firstMissingKey(services, spec.endpoints(config, only));
   if (missing) return { outcome: reportMissingKey(services, config, missing) };
   // no await between this check and the registration that follows: two quick launches cannot both pass it
   if (services.runs.isRunning(spec.registryKey(config))) {
     void vscode.window.showInformationMessage(`AgoraBench: "${config.name}" is busy ${spec.doing} already.`);
     return { outcome: { status: 'already-running', configFile: config.file } };
   }
-  return { config };
+  return { config, only };
 }
 
 /** Checks keys with the engine's own check before starting, so a missing one is reported before any store is touched. */
@@ -91,7 +110,8 @@ export async function runWithProgress<S extends RunSummary>(
   onEvent?: (e: RunEvent) => void,
 ): Promise<{ summary: S } | { outcome: RunOutcome }> {
   const key = spec.registryKey(config);
-  const control = services.runs.start(key);
+  const control = services.runs.start(key, { kind: spec.kind, configFile: config.file, configName: config.name });
+  const follow = jobFollower(control);
   try {
     const title = `AgoraBench: ${config.name}`;
     const summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
@@ -105,6 +125,7 @@ export async function runWithProgress<S extends RunSummary>(
         resolveKey: services.keys.resolver,
         onEvent: (e) => {
           report(e);
+          follow(e);
           onEvent?.(e);
         },
       });
@@ -140,4 +161,27 @@ export async function runWithProgress<S extends RunSummary>(
   } finally {
     services.runs.finish(key, control);
   }
+}
+
+/** Keeps a job's state (for the Jobs view and the status bar) current from the engine's events. */
+function jobFollower(control: RunControl): (e: RunEvent) => void {
+  let unpriced: string[] = [];
+  const models = new Map<string, string>();
+  return (e) => {
+    if (e.type === 'run-start') {
+      unpriced = e.unpriced ?? [];
+      for (const d of e.datasets) models.set(d.id, d.model);
+      control.update({ phase: 'running', done: e.alreadyDone, total: e.totalTarget, resultsDir: e.resultsDir, run: e.run, datasets: e.datasets.map((d) => ({ id: d.id, done: 0, target: d.target })) });
+    } else if (e.type === 'progress') {
+      control.update({
+        phase: 'running',
+        done: e.done,
+        total: e.totalTarget,
+        costUsd: e.costUsd,
+        costUnknown: priceUnknown(models.values(), unpriced),
+        inFlight: e.requestsInFlight,
+        datasets: e.datasets.map((d) => ({ id: d.datasetId, done: d.valid + d.failed, target: d.target })),
+      });
+    }
+  };
 }

@@ -2,41 +2,82 @@
 // under a cancellable progress notification, and report the counts and cost at the end.
 import * as vscode from 'vscode';
 import { priceUnknown, runJobInWorker, shortfallText, unpricedText, type RunConfig, type RunSummary, type SeedShortfall } from '../../core';
-import { prepareLaunch, runWithProgress, type LaunchSpec } from './launch';
+import { prepareLaunch, runWithProgress, type LaunchSpec, type RunOnly } from './launch';
 import type { Services } from '../services';
 import { formatUsd } from './progressReporter';
 import type { RunOutcome } from './runOutcome';
+import { stepDone } from '../walkthrough/walkthroughSteps';
 
 export const RUN_COMMAND = 'agorabench.run';
-export const CANCEL_COMMAND = 'agorabench.cancel';
+export const RESUME_COMMAND = 'agorabench.resume';
+export const RETRY_FAILED_COMMAND = 'agorabench.retryFailed';
+
+/**
+ * What the run commands accept: a config path or Uri (explorer, editor title), a Runs view item,
+ * or `{ configFile, only, retryFailed }` (CodeLens "Run only this", tests). Without a config, the
+ * config is picked, and "Run Benchmark" then asks which generators and settings.
+ */
+export type RunArgs = string | vscode.Uri | { configFile?: string; only?: RunOnly; retryFailed?: boolean } | undefined;
 
 export function registerRunCommand(_context: vscode.ExtensionContext, services: Services): vscode.Disposable {
   return vscode.Disposable.from(
-    vscode.commands.registerCommand(RUN_COMMAND, (arg?: unknown) => runCommand(services, arg)),
-    vscode.commands.registerCommand(CANCEL_COMMAND, () => services.runs.cancel()),
+    vscode.commands.registerCommand(RUN_COMMAND, (arg?: RunArgs) => runCommand(services, arg, arg === undefined ? 'pick' : 'all')),
+    // resuming is running again: every slot already done is skipped, nothing is asked
+    vscode.commands.registerCommand(RESUME_COMMAND, (arg?: RunArgs) => runCommand(services, arg, 'all')),
+    vscode.commands.registerCommand(RETRY_FAILED_COMMAND, (arg?: RunArgs) => runCommand(services, arg, 'all', true)),
   );
 }
 
-/** "Run Benchmark": generation needs the generators' keys; one run per config at a time. */
+/** "Run Benchmark": generation needs the chosen generators' keys; one run per config at a time. */
 export const RUN_LAUNCH: LaunchSpec = {
+  kind: 'generation',
   doing: 'running a benchmark',
   question: 'Which benchmark config should run?',
-  endpoints: (c) => c.generators,
+  endpoints: (c, only) => c.generators.filter((g) => !only?.generators || only.generators.includes(g.id)),
   registryKey: (c) => c.file,
 };
 
-async function runCommand(services: Services, arg: unknown): Promise<RunOutcome> {
-  const ready = await prepareLaunch(services, arg, RUN_LAUNCH);
+async function runCommand(services: Services, arg: RunArgs, scope: 'pick' | 'all', retry = false): Promise<RunOutcome> {
+  const given = typeof arg === 'object' && !(arg instanceof vscode.Uri) ? arg : undefined;
+  const ready = await prepareLaunch(services, given && !given.configFile ? undefined : arg, RUN_LAUNCH, async (config) => given?.only ?? (scope === 'pick' ? pickSubset(config) : undefined));
   if ('outcome' in ready) return ready.outcome;
-  return execute(services, ready.config);
+  return execute(services, ready.config, { only: ready.only, retryFailed: retry || given?.retryFailed === true });
 }
 
-async function execute(services: Services, config: RunConfig): Promise<RunOutcome> {
+/**
+ * Which generators and settings to run: every one is ticked, so Enter runs the whole config.
+ * Returns undefined for all of them, null when the pick was dismissed or left a group empty.
+ */
+async function pickSubset(config: RunConfig): Promise<RunOnly | undefined | null> {
+  const settings = [...new Set(config.settings.map((s) => s.key))];
+  if (config.generators.length < 2 && settings.length < 2) return undefined;
+  type Item = vscode.QuickPickItem & { generator?: string; setting?: string };
+  const items: Item[] = [
+    { label: 'Generators', kind: vscode.QuickPickItemKind.Separator },
+    ...config.generators.map((g) => ({ label: g.id, description: `${g.provider} · ${g.model}`, picked: true, generator: g.id })),
+    { label: 'Settings', kind: vscode.QuickPickItemKind.Separator },
+    ...settings.map((key) => ({ label: key, description: `${config.settings.filter((s) => s.key === key).reduce((n, s) => n + s.instances, 0)} instances`, picked: true, setting: key })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Run "${config.name}"`, placeHolder: 'Untick what should not run now (Enter runs what is ticked)' });
+  if (!picked) return null;
+  const generators = picked.flatMap((i) => (i.generator ? [i.generator] : []));
+  const chosen = picked.flatMap((i) => (i.setting ? [i.setting] : []));
+  if (!generators.length || !chosen.length) {
+    void vscode.window.showWarningMessage(`AgoraBench: nothing to run: tick at least one generator and one setting.`);
+    return null;
+  }
+  return {
+    generators: generators.length === config.generators.length ? undefined : generators,
+    settings: chosen.length === settings.length ? undefined : chosen,
+  };
+}
+
+async function execute(services: Services, config: RunConfig, options: { only?: RunOnly; retryFailed: boolean }): Promise<RunOutcome> {
   const done = await runWithProgress(
     services,
     config,
     RUN_LAUNCH,
-    (o) => runJobInWorker<RunSummary>('run', config, o),
+    (o) => runJobInWorker<RunSummary>('run', config, { ...o, only: options.only ? { ...options.only } : undefined, retryFailed: options.retryFailed }),
     (e) => {
       if (e.type === 'run-start' && e.shortfalls.length) void vscode.window.showWarningMessage(shortfallMessage(e.shortfalls), 'Show Log').then((c) => c && services.log.show());
       if (e.type === 'run-start' && e.unpriced?.length) void vscode.window.showWarningMessage(unpricedMessage(e.unpriced), 'Show Log').then((c) => c && services.log.show());
@@ -51,9 +92,14 @@ async function execute(services: Services, config: RunConfig): Promise<RunOutcom
   const lost = summary.unrecordedCostUsd > 0 ? ` Plus about ${formatUsd(summary.unrecordedCostUsd)} unrecorded (answers lost in a crash, estimated).` : '';
   const text = `AgoraBench "${summary.run}" ${summary.status}: ${valid} valid, ${failed} failed, ${formatUsd(summary.costUsd, priceUnknown(summary.datasets.map((d) => d.model), summary.unpriced))}.${fewer}${lost}${error ? ` ${error}` : ''}`;
   const show = summary.status === 'completed' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  void show(text, 'Open Instances').then((choice) => {
-    if (choice) void vscode.commands.executeCommand('agorabench.openInstances', { configFile: config.file, resultsDir: summary.resultsDir, run: summary.run });
+  // what to do next: look at the results; give failed slots another round; read why
+  const actions = ['Open Results', ...(failed > 0 ? ['Retry Failed'] : []), ...(summary.status !== 'completed' || failed > 0 ? ['Show Log'] : [])];
+  void show(text, ...actions).then((choice) => {
+    if (choice === 'Open Results') void vscode.commands.executeCommand('agorabench.openInstances', { configFile: config.file, resultsDir: summary.resultsDir, run: summary.run });
+    if (choice === 'Retry Failed') void vscode.commands.executeCommand(RETRY_FAILED_COMMAND, { configFile: config.file, only: options.only });
+    if (choice === 'Show Log') services.log.show();
   });
+  if (valid > 0) stepDone('results');
   return { status: 'finished', summary };
 }
 

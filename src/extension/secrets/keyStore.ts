@@ -1,13 +1,37 @@
 // API keys live in SecretStorage (under the env var name they stand for) or in the environment,
 // never in settings, files, logs or webviews.
+import { EventEmitter } from 'node:events';
 import type * as vscode from 'vscode';
 import type { GeneratorConfig, KeyResolver } from '../../core';
 
+/** Where the names (never the values) of the keys set from VS Code are remembered: SecretStorage cannot list them. */
+const NAMES_KEY = 'agorabench.keyNames';
+
 export class KeyStore {
+  private readonly emitter = new EventEmitter();
+
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly names?: vscode.Memento,
   ) {}
+
+  /** Called with the env var name whenever a key is set or cleared from VS Code. */
+  onDidChange(listener: (envVar: string) => void): { dispose(): void } {
+    this.emitter.on('change', listener);
+    return { dispose: () => this.emitter.off('change', listener) };
+  }
+
+  /** Names of the keys stored in SecretStorage by this extension. */
+  storedNames(): string[] {
+    return this.names?.get<string[]>(NAMES_KEY, []) ?? [];
+  }
+
+  /** Where a key would come from now (for messages; never the key itself). */
+  async source(envVar: string): Promise<'secret-storage' | 'environment' | undefined> {
+    if (await this.secrets.get(envVar)) return 'secret-storage';
+    return this.env[envVar] ? 'environment' : undefined;
+  }
 
   /** SecretStorage first (set from VS Code), then the environment (set by the shell or CI). */
   async get(envVar: string): Promise<string | undefined> {
@@ -19,10 +43,14 @@ export class KeyStore {
 
   async set(envVar: string, key: string): Promise<void> {
     await this.secrets.store(envVar, key);
+    await this.names?.update(NAMES_KEY, [...new Set([...this.storedNames(), envVar])]);
+    this.emitter.emit('change', envVar);
   }
 
   async delete(envVar: string): Promise<void> {
     await this.secrets.delete(envVar);
+    await this.names?.update(NAMES_KEY, this.storedNames().filter((n) => n !== envVar));
+    this.emitter.emit('change', envVar);
   }
 
   /** The engine's `resolveKey` callback. */

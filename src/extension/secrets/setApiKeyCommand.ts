@@ -5,8 +5,10 @@ import { ConfigError, loadConfig } from '../../core';
 import { CONFIG_GLOB, isConfigFile } from '../config/configFiles';
 import type { Services } from '../services';
 import { isEnvVarName, keyEnvVars } from './keyStore';
+import { stepDone } from '../walkthrough/walkthroughSteps';
 
 export const SET_API_KEY_COMMAND = 'agorabench.setApiKey';
+export const CLEAR_API_KEY_COMMAND = 'agorabench.clearApiKey';
 
 /** Optional argument: preselects the name; `value` skips the input box (tests, scripted setup). */
 export interface SetApiKeyArgs {
@@ -18,7 +20,10 @@ export interface SetApiKeyArgs {
 const COMMON = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY'];
 
 export function registerSetApiKey(_context: vscode.ExtensionContext, services: Services): vscode.Disposable {
-  return vscode.commands.registerCommand(SET_API_KEY_COMMAND, (arg?: SetApiKeyArgs) => setApiKey(services, arg ?? {}));
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(SET_API_KEY_COMMAND, (arg?: SetApiKeyArgs) => setApiKey(services, arg ?? {})),
+    vscode.commands.registerCommand(CLEAR_API_KEY_COMMAND, (arg?: { envVar?: string }) => clearApiKey(services, arg ?? {})),
+  );
 }
 
 /** Returns the env var name the key was stored under (never the key), or undefined if cancelled. */
@@ -41,6 +46,7 @@ async function setApiKey(services: Services, arg: SetApiKeyArgs): Promise<string
   if (!key?.trim()) return undefined;
   await services.keys.set(envVar, key.trim());
   services.log.info(`stored an API key for ${envVar} in SecretStorage`);
+  stepDone('key');
   if (arg.value === undefined) void vscode.window.showInformationMessage(`AgoraBench: API key for ${envVar} saved.`);
   return envVar;
 }
@@ -75,4 +81,26 @@ function envVarsOf(configFile: string): string[] {
     if (e instanceof ConfigError) return [];
     throw e;
   }
+}
+
+/**
+ * "AgoraBench: Clear API Key": removes a key stored from VS Code. Returns the name cleared. A key
+ * in the environment cannot be removed from here; the message says it is still used.
+ */
+async function clearApiKey(services: Services, arg: { envVar?: string }): Promise<string | undefined> {
+  let envVar = arg.envVar;
+  if (!envVar) {
+    const stored = services.keys.storedNames();
+    if (!stored.length) {
+      void vscode.window.showInformationMessage('AgoraBench: no API key is stored in VS Code (keys from environment variables are left to the shell).');
+      return undefined;
+    }
+    envVar = (await vscode.window.showQuickPick(stored.map((n) => ({ label: n, description: 'stored in SecretStorage' })), { placeHolder: 'Which stored key should be removed?' }))?.label;
+  }
+  if (!envVar) return undefined;
+  await services.keys.delete(envVar);
+  services.log.info(`removed the API key for ${envVar} from SecretStorage`);
+  const still = (await services.keys.source(envVar)) === 'environment';
+  void vscode.window.showInformationMessage(`AgoraBench: API key for ${envVar} removed from VS Code.${still ? ` The environment variable ${envVar} still provides one.` : ''}`);
+  return envVar;
 }

@@ -10,6 +10,7 @@ import type { Services } from '../services';
 export const TRAIN_COMMAND = 'agorabench.trainStudents';
 
 const TRAIN_LAUNCH: LaunchSpec = {
+  kind: 'training',
   doing: 'training students',
   question: 'Which config\'s datasets should train students?',
   endpoints: (c) => (c.training.launcher?.type === 'openai' ? [{ id: 'training (OpenAI fine-tuning)', apiKeyEnv: c.training.launcher.apiKeyEnv }] : []),
@@ -31,7 +32,7 @@ async function train(services: Services, arg: unknown, cancelTrainings: boolean)
     return { status: 'no-config' };
   }
   const key = TRAIN_LAUNCH.registryKey(config);
-  const control = services.runs.start(key);
+  const control = services.runs.start(key, { kind: 'training', configFile: config.file, configName: config.name });
   const cancel = new AbortController();
   if (cancelTrainings) cancel.abort();
   try {
@@ -48,7 +49,9 @@ async function train(services: Services, arg: unknown, cancelTrainings: boolean)
           if (e.type === 'student') {
             status.set(e.student, e.job.status);
             const counts = [...status.values()].reduce<Record<string, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
-            progress.report({ message: Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ') });
+            const message = Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ');
+            progress.report({ message });
+            control.update({ phase: 'running', message, done: counts.succeeded ?? 0, total: status.size });
           }
         },
       }).finally(() => sub.dispose());

@@ -1,12 +1,8 @@
 // Registers the Runs view (AgoraBench activity-bar container), the watchers that keep it current
 // — including runs made by the CLI in a terminal — and the commands of its items.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Results, errorMessage } from '../../core';
-// bundled: examples/ is not part of the .vsix
-import paperPreset from '../../../examples/agorabench-paper.agorabench.json';
-import quickstart from '../../../examples/quickstart.agorabench.json';
 import { CONFIG_GLOB } from '../config/configFiles';
 import type { Services } from '../services';
 import { RunsTreeProvider, type RunsNode, type RunsTreeItemJson } from './runsTree';
@@ -15,7 +11,6 @@ export const RUNS_VIEW = 'agorabench.runs';
 export const REFRESH_RUNS_COMMAND = 'agorabench.refreshRuns';
 export const DELETE_RUN_RESULTS_COMMAND = 'agorabench.deleteRunResults';
 export const REVEAL_CONFIG_COMMAND = 'agorabench.revealConfig';
-export const OPEN_EXAMPLE_COMMAND = 'agorabench.openExample';
 /** Tests: the Runs tree as plain data, after the pending refreshes. Not in the manifest. */
 export const RUNS_TREE_TEST_COMMAND = 'agorabench._runsTree';
 
@@ -35,11 +30,6 @@ export interface DeleteRunOutcome {
   error?: string;
 }
 
-const EXAMPLES: Record<string, { file: string; content: Record<string, unknown> }> = {
-  quickstart: { file: 'quickstart.agorabench.json', content: quickstart },
-  'agorabench-paper': { file: 'agorabench-paper.agorabench.json', content: paperPreset },
-};
-
 export function registerRunsTree(context: vscode.ExtensionContext, services: Services): vscode.Disposable {
   const provider = new RunsTreeProvider(services.log);
   const view = vscode.window.createTreeView<RunsNode>(RUNS_VIEW, { treeDataProvider: provider, showCollapseAll: true });
@@ -56,7 +46,6 @@ export function registerRunsTree(context: vscode.ExtensionContext, services: Ser
       await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
       return file;
     }),
-    vscode.commands.registerCommand(OPEN_EXAMPLE_COMMAND, (arg?: string) => openExample(arg)),
     vscode.commands.registerCommand(RUNS_TREE_TEST_COMMAND, async (): Promise<RunsTreeItemJson[]> => {
       await refresher.flush();
       return provider.toJson();
@@ -166,38 +155,4 @@ async function deleteRunResults(services: Services, provider: RunsTreeProvider, 
     void vscode.window.showErrorMessage(`AgoraBench: could not delete the results of "${run}": ${error}`);
     return { status: 'failed', error };
   }
-}
-
-/**
- * "New Config" / "Open the paper preset": copies an example into the first workspace folder
- * (an existing file of that name is opened, never replaced), or opens it as an untitled file.
- */
-async function openExample(arg?: string): Promise<string | undefined> {
-  let name = typeof arg === 'string' && arg in EXAMPLES ? arg : undefined;
-  if (!name) {
-    const picked = await vscode.window.showQuickPick(
-      [
-        { label: 'Quickstart', description: 'one generator, three small math settings', name: 'quickstart' },
-        { label: 'Paper preset', description: 'the AgoraBench paper: six generators, nine settings', name: 'agorabench-paper' },
-      ],
-      { placeHolder: 'Start from which example?' },
-    );
-    name = picked?.name;
-  }
-  if (!name) return undefined;
-  const example = EXAMPLES[name];
-  if (!example) return undefined;
-  // the example's `$schema` is relative to the repository; the manifest's jsonValidation covers *.agorabench.json
-  const { $schema: _schema, ...content } = example.content;
-  const text = JSON.stringify(content, null, 2) + '\n';
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  if (!folder || folder.uri.scheme !== 'file') {
-    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: text });
-    await vscode.window.showTextDocument(doc);
-    return undefined;
-  }
-  const target = path.join(folder.uri.fsPath, example.file);
-  if (!fs.existsSync(target)) fs.writeFileSync(target, text);
-  await vscode.window.showTextDocument(vscode.Uri.file(target), { preview: false });
-  return target;
 }

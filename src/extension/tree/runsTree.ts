@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { ConfigError, Results, annotationCounts, errorMessage, loadConfig, type DatasetMetricRow, type DatasetRow, type RunRow } from '../../core';
+import { stepDone } from '../walkthrough/walkthroughSteps';
 import { firstProblem } from '../config/configDiagnostics';
 import { CONFIG_GLOB } from '../config/configFiles';
 
@@ -100,6 +101,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     if (node.kind === 'config') {
       if (!node.resultsDir) return [];
       const snap = await this.snapshot(node.resultsDir);
+      if (snap.runs.length) stepDone('results');
       const file = path.resolve(node.configFile);
       return snap.runs
         .filter((r) => path.resolve(r.configFile) === file || r.name === node.name)
@@ -198,6 +200,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
           return { kind: 'config', configFile: f.fsPath, error: e instanceof ConfigError ? firstProblem(e) : errorMessage(e) };
         }
       });
+      if (nodes.length) stepDone('config');
       return nodes.sort((a, b) => vscode.workspace.asRelativePath(a.configFile).localeCompare(vscode.workspace.asRelativePath(b.configFile)));
     })();
     return this.configs;

@@ -163,6 +163,9 @@ describe('Run Benchmark', () => {
       // Enter only once the filter has made it the active row
       { waitFor: '.quick-input-widget .monaco-list-row.focused[aria-label*="it-run.agorabench.json"]' },
       { press: 'Enter', on: QUICK_INPUT },
+      // then which generators and settings: all are ticked, Enter runs them
+      { waitFor: '.quick-input-widget .monaco-list-row[aria-label*="response_generation.math"]' },
+      { press: 'Enter', on: QUICK_INPUT },
     ]);
     const outcome = await pending;
     assert.equal(outcome.status, 'finished', JSON.stringify(outcome));

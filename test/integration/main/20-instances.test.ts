@@ -101,7 +101,7 @@ describe('Open Instances', () => {
     const rows = await instances(dir, 'it-notify__fake__instance_generation.math');
     // toasts may be suppressed in this headless workbench: use the notification center
     await vscode.commands.executeCommand('notifications.showList');
-    await uiSteps('notification-button', [{ click: '.notifications-center :is(a, button).monaco-button:has-text("Open Instances")' }]);
+    await uiSteps('notification-button', [{ click: '.notifications-center :is(a, button).monaco-button:has-text("Open Results")' }]);
     await waitForWebviewText('notification-panel', (t) => /of 3\b/.test(t) && rows.every((r) => t.includes(head(r))));
   });
 
