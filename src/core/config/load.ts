@@ -13,11 +13,20 @@ import type { BenchmarkName, EndpointConfig, EvalModelConfig, EvaluationConfig, 
 
 let validator: ValidateFunction | undefined;
 
+/**
+ * VS Code's own schema keywords (hover text, completion, messages) that the schema uses. Ajv
+ * knows them as annotations only, so they never change what validates, and a stricter Ajv (the
+ * schema's unit test) still rejects a misspelt keyword.
+ */
+export const EDITOR_SCHEMA_KEYWORDS = ['markdownDescription', 'enumDescriptions', 'defaultSnippets', 'patternErrorMessage', 'deprecationMessage', 'allowComments'] as const;
+
 /** The one JSON Schema that both this loader and VS Code (contributes.jsonValidation) use. */
 export function schemaValidator(): ValidateFunction {
   if (!validator) {
     const schema = JSON.parse(fs.readFileSync(assetPath('schemas', 'agorabench.schema.json'), 'utf8')) as object;
-    validator = new Ajv({ allErrors: true, strict: false }).compile(schema);
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    ajv.addVocabulary([...EDITOR_SCHEMA_KEYWORDS]);
+    validator = ajv.compile(schema);
   }
   return validator;
 }
