@@ -119,12 +119,12 @@ describe('Runs view', () => {
     assert.ok((await configItem('it-tree-cli'))?.children?.length, 'the CLI run stays');
   });
 
-  it('offers welcome buttons that run registered commands; "New Config" copies the quickstart into the workspace', async () => {
+  it('offers welcome buttons that run registered commands; "Open the paper preset" and the like copy an example into the workspace', async () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     const welcome = (ext?.packageJSON as { contributes: { viewsWelcome: { view: string; contents: string }[] } }).contributes.viewsWelcome.find((w) => w.view === 'agorabench.runs');
     assert.ok(welcome);
     const links = [...welcome.contents.matchAll(/\]\(command:([\w.]+)/g)].map((m) => m[1]);
-    assert.deepEqual(links, ['agorabench.openExample', 'agorabench.openExample', 'agorabench.setApiKey']);
+    assert.deepEqual(links, ['agorabench.newConfig', 'agorabench.openExample', 'agorabench.setApiKey', 'workbench.action.openWalkthrough']);
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const c of links) assert.ok(c && registered.has(c), `${c} is registered`);
     const created = await vscode.commands.executeCommand<string>('agorabench.openExample', 'quickstart');
