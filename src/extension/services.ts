@@ -24,7 +24,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const diagnostics = new ConfigDiagnostics();
   const runs = new RunRegistry();
   const browse = new BrowseClient();
-  const panels = new InstancesPanels(context.extensionUri, log, browse);
+  const panels = new InstancesPanels(context.extensionUri, log, browse, runs);
   context.subscriptions.push(log, diagnostics, runs, panels, { dispose: () => void browse.dispose() });
   return { extensionUri: context.extensionUri, log, keys: new KeyStore(context.secrets, process.env, context.globalState), diagnostics, runs, panels, browse };
 }

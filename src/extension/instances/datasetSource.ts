@@ -25,10 +25,15 @@ export function datasetKind(row: Pick<DatasetRow, 'id' | 'setting'>): DatasetVie
 export class DatasetSource {
   private row: DatasetRow | undefined;
 
+  /**
+   * `liveStatus`: what a job in progress says of the dataset's run ("stopping… 3 in flight" once
+   * Cancel was asked for), shown instead of the index's status until the index catches up.
+   */
   constructor(
     private readonly results: Results,
     readonly datasetId: string,
     private readonly client: BrowseClient,
+    private readonly liveStatus: (resultsDir: string, run: string) => string | undefined = () => undefined,
   ) {}
 
   get resultsDir(): string {
@@ -41,7 +46,8 @@ export class DatasetSource {
    */
   async dataset(): Promise<DatasetView> {
     const row = await this.indexRow();
-    return { id: row.id, run: row.run, generator: row.generator, model: row.model, setting: row.setting, status: row.status, target: row.target, valid: row.valid, failed: row.failed, costUsd: row.costUsd, kind: datasetKind(row) };
+    const status = this.liveStatus(this.results.dir, row.run) ?? row.status;
+    return { id: row.id, run: row.run, generator: row.generator, model: row.model, setting: row.setting, status, target: row.target, valid: row.valid, failed: row.failed, costUsd: row.costUsd, kind: datasetKind(row) };
   }
 
   /** Folder of the dataset's store relative to the results directory, for watching. */

@@ -169,6 +169,12 @@ export class InstancesPanel implements vscode.Disposable {
     }
   }
 
+  /** A job's phase changed (Cancel was asked for, or the job ended): show the dataset's status again. */
+  async statusChanged(): Promise<void> {
+    if (this.isDisposed || !this.panel.visible || !this.ready) return;
+    await this.post({ type: 'datasetChanged', dataset: await this.source.dataset() }).catch(() => undefined);
+  }
+
   /** The store changed: drop the snapshot (or re-read only the annotations) and let a visible webview re-query what it shows. */
   private async refresh(annotationsOnly = false): Promise<void> {
     try {

@@ -1,7 +1,10 @@
 // The open Instances panels, one per dataset: opening a dataset again reveals its panel, and a
 // new dataset opens in the editor group the Instances panels already use (not one more column).
 // One browse worker (shared with the scatter panels) serves them all; it ends itself when idle.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { RunRegistry } from '../jobs/jobRegistry';
+import { stoppingMessage } from '../run/progressReporter';
 import { Results, type BrowseClient } from '../../core';
 import type { InstancesPanelState } from '../../protocol/instancesProtocol';
 import { webviewOptions } from '../webview/webviewPanelHtml';
@@ -10,12 +13,38 @@ import { INSTANCES_VIEW_TYPE, InstancesPanel } from './instancesPanel';
 
 export class InstancesPanels implements vscode.Disposable {
   private readonly panels = new Map<string, InstancesPanel>();
+  private readonly sub: vscode.Disposable;
+  /** `resultsDir#run` of the runs being stopped, as last shown. */
+  private stopping = '';
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
     private readonly client: BrowseClient,
-  ) {}
+    private readonly runs: RunRegistry,
+  ) {
+    // Cancel shows in every open panel of the run at once, not when the store next changes
+    this.sub = runs.onDidChange(() => {
+      const now = this.stoppingRuns().join('\n');
+      if (now === this.stopping) return;
+      this.stopping = now;
+      for (const p of this.panels.values()) void p.statusChanged();
+    });
+  }
+
+  private stoppingRuns(): string[] {
+    return this.runs
+      .jobs()
+      .filter((j) => j.phase === 'stopping' && j.resultsDir && j.run)
+      .map((j) => `${path.resolve(j.resultsDir ?? '')}#${j.run ?? ''}`)
+      .sort();
+  }
+
+  /** "stopping… N in flight" while the generation job writing this run is being stopped. */
+  private liveStatus = (resultsDir: string, run: string): string | undefined => {
+    const job = this.runs.jobs().find((j) => j.kind === 'generation' && j.phase === 'stopping' && j.run === run && path.resolve(j.resultsDir ?? '') === path.resolve(resultsDir));
+    return job ? stoppingMessage(job.inFlight ?? 0) : undefined;
+  };
 
   /** Shows a dataset beside the active editor; returns the panel's id. */
   show(resultsDir: string, datasetId: string): string {
@@ -47,7 +76,7 @@ export class InstancesPanels implements vscode.Disposable {
   }
 
   private adopt(id: string, panel: vscode.WebviewPanel, resultsDir: string, datasetId: string): void {
-    const controller = new InstancesPanel(panel, new DatasetSource(new Results(resultsDir), datasetId, this.client), this.extensionUri, this.log);
+    const controller = new InstancesPanel(panel, new DatasetSource(new Results(resultsDir), datasetId, this.client, this.liveStatus), this.extensionUri, this.log);
     this.panels.set(id, controller);
     controller.onDidDispose(() => {
       if (this.panels.get(id) === controller) this.panels.delete(id);
@@ -55,6 +84,7 @@ export class InstancesPanels implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.sub.dispose();
     for (const p of [...this.panels.values()]) p.dispose();
     this.panels.clear();
   }

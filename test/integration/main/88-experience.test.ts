@@ -9,6 +9,7 @@ import type { JobState } from '../../../src/extension/jobs/jobRegistry';
 import type { EstimateResult } from '../../../src/extension/run/estimateCommand';
 import type { RunOutcome } from '../../../src/extension/run/runOutcome';
 import { startFakeServer, type FakeServer } from '../../fake-server';
+import { waitForWebviewText } from '../support/snapshots';
 import { EXTENSION_ID, activeExtension, until, workspaceDir, writeConfig } from '../support/fixtures';
 
 interface JobsJson {
@@ -53,7 +54,8 @@ describe('VS Code experience', () => {
 
   it('shows a running job in the Jobs view and the status bar, and stops it from its item', async function () {
     this.timeout(90_000);
-    const slow = await startFakeServer({ latencyMs: 150 });
+    // answers take 3 s: the stopping phase lasts long enough to be seen
+    const slow = await startFakeServer({ latencyMs: 3000 });
     try {
       const file = writeConfig('it-jobs.agorabench.json', {
         name: 'it-jobs',
@@ -61,31 +63,38 @@ describe('VS Code experience', () => {
         settings: [{ setting: 'instance_generation.math', seeds: 'seeds/math.jsonl', instances: 300 }],
       });
       assert.deepEqual((await jobs()).jobs, []);
+      await vscode.workspace.openTextDocument(vscode.Uri.file(file));
       const running = vscode.commands.executeCommand<RunOutcome>('agorabench.run', file);
+      await until(async () => (await jobs()).jobs[0]?.total === 300, 30_000, 'the run to start');
+      // the dataset's Instances panel is open while the run writes it
+      const resultsDir = (await jobs()).jobs[0]?.resultsDir;
+      await vscode.commands.executeCommand('agorabench.openInstances', { resultsDir, datasetId: 'it-jobs__fake__instance_generation.math' });
+      await waitForWebviewText('jobs-panel-running', (t) => t.includes('gpt-4o-mini · running'));
+      // right after an answer arrives the next requests have just been sent: Cancel then leaves them ~3 s in flight
+      const before = (await jobs()).jobs[0]?.done ?? 0;
       let state: JobsJson | undefined;
-      await until(async () => ((state = await jobs()).jobs[0]?.done ?? 0) >= 2, 30_000, 'the job to make progress');
+      await until(async () => ((state = await jobs()).jobs[0]?.done ?? 0) > before, 30_000, 'the job to make progress', 50);
       const job = state?.jobs[0];
       assert.ok(job && state);
       assert.equal(job.kind, 'generation');
       assert.equal(job.configFile, file);
       assert.equal(job.phase, 'running');
-      assert.equal(job.total, 300);
       assert.match(job.description, /^\d+\/300 · \$\d+\.\d+ · \d+ in flight$/);
       assert.equal(job.datasets?.length, 1);
       assert.equal(state.statusBar.visible, true);
       assert.match(state.statusBar.text, /^\$\(sync~spin\) AgoraBench: generation · \d+\/300 · \$/);
       assert.equal(state.statusBar.command, 'agorabench.jobs.focus');
-      await vscode.commands.executeCommand('agorabench.jobs.focus');
       // the CodeLens above the running config is "Stop" instead of "Run"
-      await vscode.window.showTextDocument(vscode.Uri.file(file));
       const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.file(file));
       assert.ok(lenses.some((l) => l.command?.title === '$(debug-stop) Stop'), lenses.map((l) => l.command?.title).join(', '));
-      // Cancel from the job's item: it says at once that it is stopping
+      // Cancel from the job's item: it says at once that it is stopping, in the view, the status bar and the panel
       assert.equal(await vscode.commands.executeCommand<number>('agorabench.cancel', { job }), 1);
       const stopping = (await jobs()).jobs[0];
       assert.equal(stopping?.phase, 'stopping');
       assert.match(stopping?.description ?? '', /^stopping… \d+ in flight · \d+\/300$/);
       assert.match((await jobs()).statusBar.text, /^\$\(debug-stop\) AgoraBench/);
+      await waitForWebviewText('jobs-panel-stopping', (t) => /gpt-4o-mini · stopping… \d+ in flight/.test(t), 2500);
+      await vscode.commands.executeCommand('agorabench.jobs.focus');
       const outcome = finished(await running);
       assert.equal(outcome.summary.status, 'cancelled');
       const after = await jobs();
