@@ -16,15 +16,16 @@ export async function handleGenerate(state: ServerState, dialect: Dialect, req: 
   res.once('close', () => state.leave());
   const requestId = newId('req_');
 
+  const sent = dialect.keyOf(req.headers);
   const fail = (kind: ErrorKind, message: string, headers: Record<string, string> = {}): void => {
-    answer(state, res, ERROR_STATUS[kind], dialect.errorBody(kind, message, requestId), { [dialect.requestIdHeader]: requestId, ...headers });
+    const text = state.options.echoKeyInErrors && sent && kind !== 'authentication' ? `${message} (request key: ${sent})` : message;
+    answer(state, res, ERROR_STATUS[kind], dialect.errorBody(kind, text, requestId), { [dialect.requestIdHeader]: requestId, ...headers });
   };
 
   const body = await readBody(req);
   if (state.options.requireKey && !dialect.hasKey(req.headers)) {
     return fail('authentication', dialect.name === 'openai' ? "You didn't provide an API key. Send it as 'Authorization: Bearer KEY'." : 'x-api-key header is required');
   }
-  const sent = dialect.keyOf(req.headers);
   if (sent && state.options.rejectKeys.includes(sent)) {
     // real APIs quote the refused key (OpenAI: "Incorrect API key provided: sk-…"), which clients must not echo
     return fail('authentication', `Incorrect API key provided: ${sent}. You can find your API key in your account settings.`);

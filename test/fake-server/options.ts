@@ -33,6 +33,12 @@ export interface FakeServerOptions {
   /** Keys refused with a 401 whose message quotes the key, as OpenAI's does (default none). */
   rejectKeys?: string[];
   /**
+   * Error answers to chat/messages requests (injected faults, RPM limits, invalid bodies; not 401s,
+   * see rejectKeys) quote the key the request carried, as some gateways echo request headers: for
+   * tests that check a client never stores, logs or shows a key a server sent back (default false).
+   */
+  echoKeyInErrors?: boolean;
+  /**
    * Chat/messages requests served at once; more get 429 without any retry hint, like an
    * overloaded gateway that declares no limit (default none).
    */
@@ -118,6 +124,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   batchFailRate: 0,
   requireKey: true,
   rejectKeys: [],
+  echoKeyInErrors: false,
   concurrencyLimit: undefined,
   answerKey: [],
   fineTuneMs: 300,
@@ -180,9 +187,9 @@ export function validatePatch(raw: unknown): Partial<FakeServerOptions> {
     } else if (key === 'fineTuneFail') {
       if (typeof value !== 'boolean' && (typeof value !== 'string' || !value)) throw new Error('fineTuneFail must be a boolean or a non-empty error message');
       out.fineTuneFail = value;
-    } else if (key === 'requireKey') {
-      if (typeof value !== 'boolean') throw new Error('requireKey must be a boolean');
-      out.requireKey = value;
+    } else if (key === 'requireKey' || key === 'echoKeyInErrors') {
+      if (typeof value !== 'boolean') throw new Error(`${key} must be a boolean`);
+      out[key] = value;
     } else if (key === 'scoringFaults') {
       const ok = Array.isArray(value) && value.every((k) => typeof k === 'string' && (SCORING_FAULTS as readonly string[]).includes(k));
       if (!ok) throw new Error(`scoringFaults must be an array of ${SCORING_FAULTS.join(', ')}`);

@@ -25,9 +25,15 @@ export interface FakeServer {
   anthropicBaseURL: string;
   port: number;
   stats(): FakeServerStats;
+  /**
+   * The distinct API keys requests carried (`Authorization: Bearer …` or `x-api-key`, on any route),
+   * in the order they first arrived, so a test can check which key a client really sent. Kept out of
+   * stats() and the admin endpoints on purpose: stats get printed, keys must not be.
+   */
+  seenKeys(): string[];
   /** Change options at runtime (`port` is ignored once started). */
   configure(patch: Partial<FakeServerOptions>): void;
-  /** Zero the stats (and the RPM window); files, batches and fine-tuning jobs are kept. */
+  /** Zero the stats and the keys seen (and the RPM window); files, batches and fine-tuning jobs are kept. */
   reset(): void;
   /** Closes the server and drops any open or hanging sockets at once. */
   close(): Promise<void>;
@@ -43,6 +49,8 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
 
   const server = createServer((req, res) => {
     const dialect = dialectFor(req);
+    const key = dialect.keyOf(req.headers);
+    if (key) state.keysSeen.add(key);
     route(req, res).catch((err: unknown) => {
       const status = err instanceof HttpError ? err.status : 500;
       const message = err instanceof Error ? err.message : String(err);
@@ -128,6 +136,7 @@ export async function startFakeServer(opts: FakeServerOptions = {}): Promise<Fak
     anthropicBaseURL: url,
     port,
     stats: () => state.snapshot(),
+    seenKeys: () => [...state.keysSeen],
     configure: (patch) => state.configure(patch),
     reset: () => state.reset(),
     close: () =>

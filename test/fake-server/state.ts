@@ -22,6 +22,8 @@ export class ServerState {
   /** Batches submitted since start; salts per-item failure draws so a resubmitted item gets a fresh draw. */
   batchSeq = 0;
   inFlight = 0;
+  /** Every distinct API key a request carried (any route), in the order they first arrived; cleared by reset(). */
+  readonly keysSeen = new Set<string>();
   readonly files = new Map<string, StoredFile>();
   /** Aborted on close() so pending latency waits and hung 'timeout' requests end at once. */
   readonly shutdown = new AbortController();
@@ -43,9 +45,10 @@ export class ServerState {
     }
   }
 
-  /** Zeroes the stats and the RPM window; files and batches stay so clients can still collect. */
+  /** Zeroes the stats, the keys seen and the RPM window; files and batches stay so clients can still collect. */
   reset(): void {
     this.stats = emptyStats();
+    this.keysSeen.clear();
     this.limiter.clear();
     this.stats.maxConcurrent = this.inFlight;
   }

@@ -237,6 +237,32 @@ describe('fake model server', function () {
       assert.equal(ok.type, 'message');
     });
 
+    it('records the distinct keys requests carried, on every route, until reset', async () => {
+      await withServer({}, async (s) => {
+        assert.deepEqual(s.seenKeys(), []);
+        await chat(openai(s, { apiKey: 'key-one' }), 'hi');
+        await chat(openai(s, { apiKey: 'key-one' }), 'hi again');
+        await new Anthropic({ apiKey: 'key-two', baseURL: s.anthropicBaseURL, maxRetries: 0 }).messages.create({ model: 'm', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
+        await openai(s, { apiKey: 'key-three' }).embeddings.create({ model: 'e', input: 'hello' });
+        await rejection(chat(openai(s, { defaultHeaders: { Authorization: null } }), 'no key'));
+        assert.deepEqual(s.seenKeys(), ['key-one', 'key-two', 'key-three']);
+        assert.equal(JSON.stringify(s.stats()).includes('key-one'), false, 'keys stay out of the stats');
+        s.reset();
+        assert.deepEqual(s.seenKeys(), []);
+      });
+    });
+
+    it('quotes the request\'s key in its error answers with echoKeyInErrors', async () => {
+      await withServer({ faultRate: 1, faults: ['server_error'], echoKeyInErrors: true }, async (s) => {
+        const err = await rejection(chat(openai(s, { apiKey: 'echoed-key' }), 'hi'));
+        assert.ok(err instanceof OpenAI.InternalServerError, String(err));
+        assert.match(err.message, /\(request key: echoed-key\)/);
+        s.configure({ echoKeyInErrors: false });
+        const quiet = await rejection(chat(openai(s, { apiKey: 'echoed-key' }), 'hi'));
+        assert.doesNotMatch(String(quiet), /echoed-key/);
+      });
+    });
+
     it('lets requests through without a key when requireKey is false', async () => {
       await withServer({ requireKey: false }, async (s) => {
         const res = await chat(openai(s, { defaultHeaders: { Authorization: null } }), 'hi');

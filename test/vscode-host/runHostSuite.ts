@@ -50,6 +50,8 @@ export async function runHostSuite(suite: SuiteName, o: SuiteRunOptions = {}): P
         VSHOST_SERVER_MAIN: serverMain(),
         VSHOST_NODE: hostNode(),
         [SNAP_ENV]: path.join(runDir, 'snaps'),
+        // the server's user data dir (its logs/, the extension host's log files among them), for tests that read them
+        VSHOST_USER_DATA_DIR: userDataDir,
         VSHOST_SCREENSHOT: path.join(runDir, 'final.png'),
         VSHOST_WORKSPACE_TRUST: suite === 'restricted' ? '1' : '0',
         VSHOST_VERBOSE: o.verbose ? '1' : '0',

@@ -35,10 +35,5 @@ export function fakeGenerator(openaiBaseURL: string, extra: Record<string, unkno
   return { id: 'fake', provider: 'openai-compatible', model: 'fake-model', baseURL: openaiBaseURL, ...extra };
 }
 
-/**
- * A key-shaped sentinel for redaction tests, assembled at run time so the source holds nothing a
- * secret scanner would take for a real key (`sentinelKey('sk-proj', 'ABC…')` → `sk-proj-ABC…`).
- */
-export function sentinelKey(prefix: string, body: string): string {
-  return `${prefix}-${body}`;
-}
+/** Key-shaped sentinels for redaction tests: shared with the extension host suites. */
+export { sentinelKey } from '../../support/sentinels';
