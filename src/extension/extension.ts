@@ -1,6 +1,7 @@
 // Composition root: build the services once, register each feature, own every disposable.
 import * as vscode from 'vscode';
 import { registerAnnotations } from './annotations/registerAnnotations';
+import { registerConfigFixes } from './config/configFixes';
 import { registerEvaluateCommand } from './eval/evaluateCommand';
 import { registerInstancesSerializer } from './instances/instancesSerializer';
 import { registerMetricsCommand } from './metrics/metricsCommand';
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerScatter(context, services),
     registerAnnotations(context, services),
     registerRunsTree(context, services),
+    registerConfigFixes(context, services),
   );
   services.log.info(`activated ${context.extension.id} ${String(context.extension.packageJSON.version)} (workspace trusted: ${String(vscode.workspace.isTrusted)})`);
 }

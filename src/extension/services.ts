@@ -21,7 +21,7 @@ export interface Services {
 /** Builds the services; each one that holds resources is disposed with the extension. */
 export function createServices(context: vscode.ExtensionContext): Services {
   const log = vscode.window.createOutputChannel('AgoraBench', { log: true });
-  const diagnostics = new ConfigDiagnostics();
+  const diagnostics = new ConfigDiagnostics(new KeyStore(context.secrets));
   const runs = new RunRegistry();
   const browse = new BrowseClient();
   const panels = new InstancesPanels(context.extensionUri, log, browse);

@@ -4,10 +4,15 @@ import type * as vscode from 'vscode';
 import type { GeneratorConfig, KeyResolver } from '../../core';
 
 export class KeyStore {
+  /** A key was stored or deleted, from this window or another (config diagnostics check again). */
+  readonly onDidChange: vscode.Event<vscode.SecretStorageChangeEvent>;
+
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly env: NodeJS.ProcessEnv = process.env,
-  ) {}
+  ) {
+    this.onDidChange = secrets.onDidChange;
+  }
 
   /** SecretStorage first (set from VS Code), then the environment (set by the shell or CI). */
   async get(envVar: string): Promise<string | undefined> {
