@@ -29,6 +29,8 @@ export interface ConfigProblem {
   /** 1-based line and column of the value in the file. */
   line: number;
   column: number;
+  /** Set where an editor offers a fix for the problem (see config/checks.ts). */
+  code?: string;
 }
 
 /** An API key is missing: names the environment variable and the extension command that sets it. */

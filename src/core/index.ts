@@ -34,3 +34,6 @@ export { runPgrInputs } from './pgr/fromRun';
 export { computePgr, compareGenerators, parseScoresCsv, PAPER_TABLE2, type PgrCell, type PgrReport, type ScoreInput } from './pgr';
 export { computeMetrics, metricKey, type MetricsOptions, type MetricsSummary } from './metrics/computeMetrics';
 export type { DatasetMetricRow } from './store/indexStore';
+export { checkConfig, addPriceEdit, setInstancesEdit, applyConfigEdit, type ConfigCheckCode, type ConfigEdit, type ConfigFinding, type ConfigFix } from './config/checks';
+export { SeedRowCounter } from './seeds/countRows';
+export type { TextSpan } from './util/jsonLocate';

@@ -1,6 +1,7 @@
 // Composition root: build the services once, register each feature, own every disposable.
 import * as vscode from 'vscode';
 import { registerAnnotations } from './annotations/registerAnnotations';
+import { registerConfigFixes } from './config/configFixes';
 import { registerEvaluateCommand } from './eval/evaluateCommand';
 import { registerJobs } from './jobs/registerJobs';
 import { registerConfigLens } from './config/configLens';
@@ -39,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerConfigLens(services),
     registerNewConfig(context, services),
     registerEstimateCommand(context, services),
+    registerConfigFixes(context, services),
   );
   services.log.info(`activated ${context.extension.id} ${String(context.extension.packageJSON.version)} (workspace trusted: ${String(vscode.workspace.isTrusted)})`);
 }

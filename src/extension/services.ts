@@ -21,10 +21,11 @@ export interface Services {
 /** Builds the services; each one that holds resources is disposed with the extension. */
 export function createServices(context: vscode.ExtensionContext): Services {
   const log = vscode.window.createOutputChannel('AgoraBench', { log: true });
-  const diagnostics = new ConfigDiagnostics();
+  const keys = new KeyStore(context.secrets, process.env, context.globalState);
+  const diagnostics = new ConfigDiagnostics(keys);
   const runs = new RunRegistry();
   const browse = new BrowseClient();
   const panels = new InstancesPanels(context.extensionUri, log, browse, runs);
   context.subscriptions.push(log, diagnostics, runs, panels, { dispose: () => void browse.dispose() });
-  return { extensionUri: context.extensionUri, log, keys: new KeyStore(context.secrets, process.env, context.globalState), diagnostics, runs, panels, browse };
+  return { extensionUri: context.extensionUri, log, keys, diagnostics, runs, panels, browse };
 }

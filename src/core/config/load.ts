@@ -20,6 +20,9 @@ let validator: ValidateFunction | undefined;
  */
 export const EDITOR_SCHEMA_KEYWORDS = ['markdownDescription', 'enumDescriptions', 'defaultSnippets', 'patternErrorMessage', 'deprecationMessage', 'allowComments'] as const;
 
+/** Code of the "seed file not found" problem, which editors can fix by creating the file. */
+export const SEED_NOT_FOUND = 'seed-not-found';
+
 /** The one JSON Schema that both this loader and VS Code (contributes.jsonValidation) use. */
 export function schemaValidator(): ValidateFunction {
   if (!validator) {
@@ -44,18 +47,31 @@ export function loadConfig(file: string): RunConfig {
 }
 
 export function parseConfig(file: string, text: string): RunConfig {
+  const { config, problems } = readConfigText(file, text);
+  if (!config || problems.length) throw new ConfigError(file, problems);
+  return config;
+}
+
+/** The problems of a config's text, and the config itself once it has the schema's shape (even with other problems). */
+export interface ConfigText {
+  config: RunConfig | undefined;
+  problems: ConfigProblem[];
+  json: LocatedJson;
+}
+
+/** parseConfig without the throw: editors check configs that do not load yet (config/checks.ts). */
+export function readConfigText(file: string, text: string): ConfigText {
   const json = parseLocated(text);
   if (json.syntaxErrors.length) {
-    throw new ConfigError(file, json.syntaxErrors.map((e) => ({ pointer: '', message: `invalid JSON: ${e.message}`, line: e.line, column: e.column })));
+    return { config: undefined, problems: json.syntaxErrors.map((e) => ({ pointer: '', message: `invalid JSON: ${e.message}`, line: e.line, column: e.column })), json };
   }
   const validate = schemaValidator();
-  if (!validate(json.value)) throw new ConfigError(file, schemaProblems(validate.errors ?? [], json));
+  if (!validate(json.value)) return { config: undefined, problems: schemaProblems(validate.errors ?? [], json), json };
   const raw = json.value as RawConfig;
   const problems: ConfigProblem[] = [];
-  const at = (pointer: string, message: string) => problems.push({ pointer, message, ...json.locate(pointer) });
-  const cfg = resolve(file, raw, at);
-  if (problems.length) throw new ConfigError(file, problems);
-  return cfg;
+  const at = (pointer: string, message: string, code?: string) => problems.push({ pointer, message, ...json.locate(pointer), ...(code ? { code } : {}) });
+  const config = resolve(file, raw, at);
+  return { config, problems, json };
 }
 
 export interface RawEndpoint {
@@ -140,7 +156,7 @@ interface RawConfig {
   prices?: Record<string, PriceOverride>;
 }
 
-function resolve(file: string, raw: RawConfig, at: (pointer: string, message: string) => void): RunConfig {
+function resolve(file: string, raw: RawConfig, at: (pointer: string, message: string, code?: string) => void): RunConfig {
   const dir = path.dirname(file);
   const gen = { ...DEFAULT_GENERATION, ...raw.generation };
   if (raw.generation?.maxRetries !== undefined && raw.generation.maxAttempts !== undefined) {
@@ -191,7 +207,7 @@ function resolve(file: string, raw: RawConfig, at: (pointer: string, message: st
     const seeds: SeedSource = typeof s.seeds === 'string' ? { path: s.seeds } : { ...s.seeds };
     if (seeds.path) {
       seeds.path = path.resolve(dir, seeds.path);
-      if (!fs.existsSync(seeds.path)) at(`/settings/${i}/seeds${typeof s.seeds === 'string' ? '' : '/path'}`, `seed file not found: ${seeds.path}`);
+      if (!fs.existsSync(seeds.path)) at(`/settings/${i}/seeds${typeof s.seeds === 'string' ? '' : '/path'}`, `seed file not found: ${seeds.path}`, SEED_NOT_FOUND);
     }
     const template = s.template ? path.resolve(dir, s.template) : assetPath('prompts', defaultTemplateName(method, domain));
     if (!fs.existsSync(template)) at(`/settings/${i}/template`, `template file not found: ${template}`);

@@ -62,6 +62,9 @@ function jsonlRows(text: string, label: string): LocatedRow[] {
   return out;
 }
 
+/** Fields of a JSON object that may hold the rows, in the order they are looked for. */
+export const SEED_ARRAY_KEYS = ['data', 'rows', 'examples', 'train'];
+
 function jsonRows(text: string, label: string): LocatedRow[] {
   const json = parseLocated(text);
   const err = json.syntaxErrors[0];
@@ -70,7 +73,7 @@ function jsonRows(text: string, label: string): LocatedRow[] {
   let base = '';
   // accept {"data": [...]} / {"rows": [...]} wrappers as well as a bare array
   if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const key = ['data', 'rows', 'examples', 'train'].find((k) => Array.isArray((value as Record<string, unknown>)[k]));
+    const key = SEED_ARRAY_KEYS.find((k) => Array.isArray((value as Record<string, unknown>)[k]));
     if (!key) throw new DataError('expected a JSON array of objects (or an object with a "data" array)', label);
     value = (value as Record<string, unknown>)[key];
     base = `/${key}`;

@@ -5,6 +5,18 @@ export interface LocatedJson {
   value: unknown;
   syntaxErrors: { message: string; line: number; column: number }[];
   locate(pointer: string, key?: boolean): { line: number; column: number };
+  /** Where the value at a pointer starts and ends (see spanOf); a missing value: its nearest parent. */
+  span(pointer: string): TextSpan;
+  /** Whether the text holds a value at the pointer. */
+  has(pointer: string): boolean;
+}
+
+/** A range of text: 1-based lines and columns, the end exclusive. */
+export interface TextSpan {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
 }
 
 /** jsonc-parser's error codes, in words a person reads. */
@@ -46,6 +58,16 @@ export function parseLocated(text: string): LocatedJson {
     }
     return { line: lo + 1, column: offset - (lineStarts[lo] ?? 0) + 1 };
   };
+  // a missing property is reported at its parent
+  const nearest = (pointer: string): Node | undefined => {
+    if (!tree) return undefined;
+    const segments = pointerSegments(pointer);
+    for (let n = segments.length; n >= 0; n--) {
+      const node = findNodeAtLocation(tree, segments.slice(0, n));
+      if (node) return node;
+    }
+    return tree;
+  };
   return {
     value: tree ? nodeValue(tree) : undefined,
     syntaxErrors: errors.map((e) => ({ message: parseErrorText(e.error), ...position(e.offset) })),
@@ -62,7 +84,32 @@ export function parseLocated(text: string): LocatedJson {
       }
       return position(tree.offset);
     },
+    span(pointer) {
+      const node = nearest(pointer);
+      if (!node) return { line: 1, column: 1, endLine: 1, endColumn: 1 };
+      const [start, end] = spanOf(node, text, lineStarts);
+      const a = position(start);
+      const b = position(end);
+      return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+    },
+    has(pointer) {
+      return !!tree && findNodeAtLocation(tree, pointerSegments(pointer)) !== undefined;
+    },
   };
+}
+
+/**
+ * Offsets a value is marked with: the value when it fits on one line; else its property's name
+ * (`"settings"`), or its first line (an array element), so a mark never covers half the file.
+ */
+function spanOf(node: Node, text: string, lineStarts: number[]): [number, number] {
+  const end = node.offset + node.length;
+  const nextLine = lineStarts.find((s) => s > node.offset);
+  if (nextLine === undefined || end < nextLine) return [node.offset, end];
+  const key = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
+  if (key) return [key.offset, key.offset + key.length];
+  const eol = text[nextLine - 2] === '\r' ? nextLine - 2 : nextLine - 1;
+  return [node.offset, Math.max(node.offset + 1, eol)];
 }
 
 function nodeValue(node: Node): unknown {

@@ -1,6 +1,5 @@
 // API keys live in SecretStorage (under the env var name they stand for) or in the environment,
 // never in settings, files, logs or webviews.
-import { EventEmitter } from 'node:events';
 import type * as vscode from 'vscode';
 import type { GeneratorConfig, KeyResolver } from '../../core';
 
@@ -8,18 +7,15 @@ import type { GeneratorConfig, KeyResolver } from '../../core';
 const NAMES_KEY = 'agorabench.keyNames';
 
 export class KeyStore {
-  private readonly emitter = new EventEmitter();
+  /** A key was stored or deleted, from this window or another (config diagnostics check again). */
+  readonly onDidChange: vscode.Event<vscode.SecretStorageChangeEvent>;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly env: NodeJS.ProcessEnv = process.env,
     private readonly names?: vscode.Memento,
-  ) {}
-
-  /** Called with the env var name whenever a key is set or cleared from VS Code. */
-  onDidChange(listener: (envVar: string) => void): { dispose(): void } {
-    this.emitter.on('change', listener);
-    return { dispose: () => this.emitter.off('change', listener) };
+  ) {
+    this.onDidChange = secrets.onDidChange;
   }
 
   /** Names of the keys stored in SecretStorage by this extension. */
@@ -44,13 +40,11 @@ export class KeyStore {
   async set(envVar: string, key: string): Promise<void> {
     await this.secrets.store(envVar, key);
     await this.names?.update(NAMES_KEY, [...new Set([...this.storedNames(), envVar])]);
-    this.emitter.emit('change', envVar);
   }
 
   async delete(envVar: string): Promise<void> {
     await this.secrets.delete(envVar);
     await this.names?.update(NAMES_KEY, this.storedNames().filter((n) => n !== envVar));
-    this.emitter.emit('change', envVar);
   }
 
   /** The engine's `resolveKey` callback. */
