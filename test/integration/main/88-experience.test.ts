@@ -142,7 +142,8 @@ describe('VS Code experience', () => {
     try {
       const file = writeConfig('it-retry.agorabench.json', {
         name: 'it-retry',
-        generators: [{ id: 'fake', provider: 'openai', model: 'gpt-4o-mini', baseURL: bad.openaiBaseURL, apiKeyEnv: 'AGORABENCH_IT_KEY' }],
+        // a model no other test asks: no answer of theirs comes from the response cache
+        generators: [{ id: 'fake', provider: 'openai', model: 'it-retry-model', baseURL: bad.openaiBaseURL, apiKeyEnv: 'AGORABENCH_IT_KEY' }],
         settings: [{ setting: 'response_generation.math', seeds: 'seeds/math.jsonl', instances: 3 }],
         generation: { maxAttempts: 1 },
       });

@@ -97,6 +97,8 @@ describe('a person\'s flow through the UI', () => {
 
     // the Runs tree: the activity bar icon, a click on the run, then on its dataset (which opens it)
     const runs = '.pane:has(.pane-header[aria-label*="Runs"])';
+    // from another view, so that the click opens the AgoraBench container rather than closing it
+    await vscode.commands.executeCommand('workbench.view.explorer');
     await uiSteps('tree', [
       { click: '.activitybar a.action-label[aria-label="AgoraBench"]' },
       { waitFor: `${runs} .monaco-list-row[aria-label*="${name}.agorabench.json"]` },
