@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import { Results, errorMessage } from '../../core';
 import { CONFIG_GLOB } from '../config/configFiles';
 import type { Services } from '../services';
-import { RunsTreeProvider, type RunsNode, type RunsTreeItemJson } from './runsTree';
+import { computePgrData } from '../pgr/pgrCompute';
+import { RunsTreeProvider, TREE_PGR_ROUNDS, type RunsNode, type RunsTreeItemJson } from './runsTree';
 
 export const RUNS_VIEW = 'agorabench.runs';
 export const REFRESH_RUNS_COMMAND = 'agorabench.refreshRuns';
@@ -31,7 +32,8 @@ export interface DeleteRunOutcome {
 }
 
 export function registerRunsTree(context: vscode.ExtensionContext, services: Services): vscode.Disposable {
-  const provider = new RunsTreeProvider(services.log);
+  const worker = vscode.Uri.joinPath(services.extensionUri, 'dist', 'pgrWorker.js').fsPath;
+  const provider = new RunsTreeProvider(services.log, (configFile) => computePgrData(configFile, worker, { rounds: TREE_PGR_ROUNDS }));
   const view = vscode.window.createTreeView<RunsNode>(RUNS_VIEW, { treeDataProvider: provider, showCollapseAll: true });
   const refresher = new Refresher(provider);
   return vscode.Disposable.from(

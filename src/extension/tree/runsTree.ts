@@ -3,7 +3,8 @@
 // config files change (`invalidate`), so expanding and repainting never touch the disk.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { ConfigError, Results, annotationCounts, errorMessage, loadConfig, type DatasetMetricRow, type DatasetRow, type RunRow } from '../../core';
+import { ConfigError, Results, annotationCounts, errorMessage, loadConfig, type DatasetMetricRow, type DatasetRow, type EvaluationRow, type RunRow } from '../../core';
+import type { PgrDataView } from '../../protocol/pgrProtocol';
 import { stepDone } from '../walkthrough/walkthroughSteps';
 import { firstProblem } from '../config/configDiagnostics';
 import { CONFIG_GLOB } from '../config/configFiles';
@@ -56,8 +57,16 @@ interface ResultsSnapshot {
   datasets: Map<string, DatasetRow[]>;
   metrics: Map<string, DatasetMetricRow[]>;
   bad: Map<string, number>;
+  /** Evaluation scores by run. */
+  evaluations: Map<string, EvaluationRow[]>;
   error?: string;
 }
+
+/** PGR of a config's run, computed off the main thread (the PGR panel's own computation). */
+export type PgrSource = (configFile: string) => Promise<PgrDataView>;
+
+/** Bootstrap rounds for the tree's figures: the point estimates do not depend on them; the panel shows the intervals. */
+export const TREE_PGR_ROUNDS = 200;
 
 /** A tree item as the tests see it (`agorabench._runsTree`). */
 export interface RunsTreeItemJson {
@@ -75,17 +84,30 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   readonly onDidChangeTreeData = this.changed.event;
   private configs: Promise<ConfigNode[]> | undefined;
   private readonly snapshots = new Map<string, Promise<ResultsSnapshot>>();
+  /** PGR per config file, until its results folder changes. */
+  private readonly pgr = new Map<string, Promise<PgrDataView | undefined>>();
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly pgrSource?: PgrSource,
+  ) {}
 
   /** Forgets what was read (everything, or one results folder) and repaints the tree. */
   invalidate(scope?: { resultsDir?: string; configs?: boolean }): void {
     if (!scope) {
       this.configs = undefined;
       this.snapshots.clear();
+      this.pgr.clear();
     } else {
-      if (scope.configs) this.configs = undefined;
-      if (scope.resultsDir) this.snapshots.delete(path.resolve(scope.resultsDir));
+      if (scope.configs) {
+        this.configs = undefined;
+        this.pgr.clear();
+      }
+      if (scope.resultsDir) {
+        this.snapshots.delete(path.resolve(scope.resultsDir));
+        // new scores or datasets change the PGR of the configs writing there
+        this.pgr.clear();
+      }
     }
     this.changed.fire(undefined);
   }
@@ -139,12 +161,17 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
         const t = totals(node.datasets);
         const item = new vscode.TreeItem(node.run, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `run:${node.resultsDir}:${node.run}`;
-        item.description = `${node.row.status} · ${counts(t)}`;
+        const scores = (await this.snapshot(node.resultsDir)).evaluations.get(node.run) ?? [];
+        item.description = `${node.row.status} · ${counts(t)}${scores.length ? ` · ${scores.length} score${scores.length === 1 ? '' : 's'}` : ''}`;
         item.iconPath = runIcon(node.row.status);
         item.contextValue = 'agorabench.run';
         const md = new vscode.MarkdownString(`**Run ${node.run}** — ${node.row.status}\n\n`);
         md.appendMarkdown(`- datasets: ${node.datasets.length}\n- valid: ${t.valid} / ${t.target}\n- failed: ${t.failed}\n- cost: ${usd(t.cost)}\n`);
         md.appendMarkdown(`- started: ${node.row.createdAt}\n- updated: ${node.row.updatedAt}\n- results: ${node.resultsDir}\n`);
+        if (scores.length) {
+          md.appendMarkdown('\n**Evaluation scores**\n\n');
+          for (const s of scores) md.appendMarkdown(`- ${s.model}${s.role ? ` (${s.role})` : ''} · ${s.benchmark}: ${s.score.toFixed(1)}\n`);
+        }
         item.tooltip = md;
         return item;
       }
@@ -153,7 +180,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
         const item = new vscode.TreeItem(node.generator, vscode.TreeItemCollapsibleState.Expanded);
         item.id = `generator:${node.resultsDir}:${node.run}:${node.generator}`;
         const model = node.datasets[0]?.model ?? '';
-        item.description = `${model && model !== node.generator ? `${model} · ` : ''}${counts(t)}`;
+        const pgr = (await this.pgrOf(node))?.generators.find((g) => g.id === node.generator);
+        const avg = pgr?.avgPgr !== null && pgr?.avgPgr !== undefined ? ` · PGR ${pgr.avgPgr.toFixed(1)}%` : '';
+        item.description = `${model && model !== node.generator ? `${model} · ` : ''}${counts(t)}${avg}`;
         item.iconPath = datasetIcon(aggregateStatus(node.datasets));
         item.contextValue = 'agorabench.generator';
         item.tooltip = new vscode.MarkdownString(`**${node.generator}** (${model})\n\n- datasets: ${node.datasets.length}\n- valid: ${t.valid} / ${t.target}\n- failed: ${t.failed}\n- cost: ${usd(t.cost)}\n`);
@@ -167,7 +196,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
         item.description = counts({ valid: d.valid, target: d.target, failed: d.failed, cost: d.costUsd });
         item.iconPath = datasetIcon(d.status);
         item.contextValue = 'agorabench.dataset';
-        item.tooltip = datasetTooltip(d, snap.metrics.get(d.id) ?? [], snap.bad.get(d.id) ?? 0);
+        const gen = (await this.pgrOf(node))?.generators.find((g) => g.id === d.generator);
+        const cell = gen?.cells.find((c) => c.column === d.setting);
+        item.tooltip = datasetTooltip(d, snap.metrics.get(d.id) ?? [], snap.bad.get(d.id) ?? 0, cell?.pgr ?? null);
+        if (cell?.pgr !== null && cell?.pgr !== undefined) item.description = `${String(item.description)} · PGR ${cell.pgr.toFixed(1)}%`;
         item.command = { command: 'agorabench.openInstances', title: 'Open Instances', arguments: [{ resultsDir: node.resultsDir, datasetId: d.id }] };
         return item;
       }
@@ -206,13 +238,37 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     return this.configs;
   }
 
+  /**
+   * The PGR of the config's own run, once it has evaluation scores (PGR needs base, reference and
+   * students); undefined otherwise or when it cannot be computed yet.
+   */
+  private async pgrOf(node: GeneratorNode | DatasetNode): Promise<PgrDataView | undefined> {
+    const source = this.pgrSource;
+    if (!source) return undefined;
+    const snap = await this.snapshot(node.resultsDir);
+    if (!snap.evaluations.get(node.run)?.length) return undefined;
+    let pgr = this.pgr.get(node.configFile);
+    if (!pgr) {
+      pgr = source(node.configFile).then(
+        (data) => (data.run === node.run ? data : undefined),
+        (e: unknown) => {
+          this.log.warn(`Runs view: no PGR for ${node.configFile}: ${errorMessage(e)}`);
+          return undefined;
+        },
+      );
+      this.pgr.set(node.configFile, pgr);
+    }
+    const data = await pgr;
+    return data?.run === node.run ? data : undefined;
+  }
+
   private snapshot(resultsDir: string): Promise<ResultsSnapshot> {
     const key = path.resolve(resultsDir);
     let snap = this.snapshots.get(key);
     if (!snap) {
       snap = readSnapshot(key).catch((e: unknown): ResultsSnapshot => {
         this.log.warn(`Runs view: could not read ${path.join(key, 'index.sqlite')}: ${errorMessage(e)}`);
-        return { runs: [], datasets: new Map(), metrics: new Map(), bad: new Map(), error: errorMessage(e) };
+        return { runs: [], datasets: new Map(), metrics: new Map(), bad: new Map(), evaluations: new Map(), error: errorMessage(e) };
       });
       this.snapshots.set(key, snap);
     }
@@ -239,7 +295,9 @@ async function readSnapshot(resultsDir: string): Promise<ResultsSnapshot> {
   }
   const metrics = new Map<string, DatasetMetricRow[]>();
   for (const m of await index.datasetMetrics()) metrics.set(m.dataset, [...(metrics.get(m.dataset) ?? []), m]);
-  return { runs, datasets, metrics, bad };
+  const evaluations = new Map<string, EvaluationRow[]>();
+  for (const e of await index.evaluations()) evaluations.set(e.run, [...(evaluations.get(e.run) ?? []), e]);
+  return { runs, datasets, metrics, bad, evaluations };
 }
 
 interface Totals {
@@ -287,12 +345,13 @@ function runIcon(status: RunRow['status']): vscode.ThemeIcon {
   return status === 'interrupted' ? new vscode.ThemeIcon('debug-pause') : datasetIcon(status);
 }
 
-function datasetTooltip(d: DatasetRow, metrics: readonly DatasetMetricRow[], bad: number): vscode.MarkdownString {
+function datasetTooltip(d: DatasetRow, metrics: readonly DatasetMetricRow[], bad: number, pgr: number | null): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${d.generator} · ${d.setting}** — ${d.status}\n\n`);
   md.appendMarkdown(`- valid: ${d.valid} / ${d.target}\n- failed: ${d.failed}\n- attempts: ${d.attempts}\n`);
   md.appendMarkdown(`- tokens: ${d.inputTokens.toLocaleString('en-US')} in, ${d.outputTokens.toLocaleString('en-US')} out\n- cost: ${usd(d.costUsd)}\n`);
   md.appendMarkdown(`- annotated bad: ${bad}\n`);
+  if (pgr !== null) md.appendMarkdown(`- PGR of its student: ${pgr.toFixed(1)}% (intervals in the PGR panel)\n`);
   if (metrics.length) {
     md.appendMarkdown('\n**Metrics**\n\n');
     for (const m of metrics) md.appendMarkdown(`- ${m.key}: ${m.value === null ? '—' : formatValue(m.value)} (n = ${m.n}${m.missing ? `, ${m.missing} missing` : ''})\n`);

@@ -9,6 +9,7 @@ import { loadBenchmark } from '../../../src/core/evaluation/benchmarks';
 import type { EvalOutcome } from '../../../src/extension/eval/evaluateCommand';
 import type { OpenPgrOutcome } from '../../../src/extension/pgr/openPgrCommand';
 import type { RunOutcome } from '../../../src/extension/run/runOutcome';
+import type { RunsTreeItemJson } from '../../../src/extension/tree/runsTree';
 import { startFakeServer, type FakeServer } from '../../fake-server';
 import type { AnswerKeyEntry } from '../../fake-server/options';
 import { activeExtension, workspaceDir, writeConfig } from '../support/fixtures';
@@ -99,6 +100,22 @@ describe('Open PGR Comparison', () => {
     const text = await waitForWebviewText('pgr-scores', (t) => new RegExp(`alpha\\s+${escape(figure('alpha'))}\\s+\\(best\\)`).test(t) && new RegExp(`beta\\s+${escape(figure('beta'))}\\s+\\(second best\\)`).test(t), 60_000);
     assert.doesNotMatch(text, /no evaluation scores yet/);
     assert.match(text, /paper|Paper rows/);
+  });
+
+  it('shows the evaluation scores and each generator\'s PGR in the Runs tree', async () => {
+    await vscode.commands.executeCommand('agorabench.refreshRuns');
+    const tree = await vscode.commands.executeCommand<RunsTreeItemJson[]>('agorabench._runsTree');
+    const run = tree.find((c) => c.label === 'it-pgr')?.children?.find((r) => r.label === 'it-pgr');
+    assert.ok(run, JSON.stringify(tree.map((c) => c.label)));
+    // base, reference and two students on one benchmark
+    assert.match(run.description, / · 4 scores$/);
+    assert.match(run.tooltip, /student-alpha|sa/);
+    const generator = (id: string) => run.children?.find((g) => g.label === id);
+    assert.match(generator('alpha')?.description ?? '', / · PGR 42\.9%$/);
+    assert.match(generator('beta')?.description ?? '', / · PGR 14\.3%$/);
+    const dataset = generator('alpha')?.children?.[0];
+    assert.match(dataset?.description ?? '', / · PGR 42\.9%$/);
+    assert.match(dataset?.tooltip ?? '', /PGR of its student: 42\.9%/);
   });
 
   it('reveals the open panel instead of adding a column when opened again', async () => {
