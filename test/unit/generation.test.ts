@@ -166,6 +166,32 @@ describe('generation against the fake server', () => {
     assert.ok(server.stats().requests - before <= 20, 'gives up early');
   });
 
+  it('runs a subset of the generators with only their keys: a generator left out needs none', async () => {
+    const server = await startFakeServer({});
+    try {
+      const dir = tempDir('only-keys');
+      const file = writeConfig(dir, {
+        name: 'only-keys',
+        generators: [fakeGenerator(server.openaiBaseURL, { id: 'keyless', provider: 'openai', apiKeyEnv: 'AGORABENCH_UNIT_UNSET_KEY' }), fakeGenerator(server.openaiBaseURL, { id: 'open' })],
+        settings: [{ setting: 'response_generation.math', seeds: path.join(SEED_SAMPLES, SAMPLE_SEEDS['response_generation.math'] as string), instances: 2 }],
+      });
+      const config = loadConfig(file);
+      const asked: string[] = [];
+      const resolveKey = (envVar: string) => {
+        asked.push(envVar);
+        return undefined;
+      };
+      const summary = await runBenchmark(config, { only: { generators: ['open'] }, resolveKey });
+      assert.deepEqual(summary.datasets.map((d) => d.generator), ['open']);
+      assert.equal(summary.datasets[0]?.valid, 2);
+      assert.deepEqual(asked, [], 'the left-out generator\'s key is not asked for');
+      await assert.rejects(runBenchmark(config, { resolveKey }), { name: 'MissingKeyError' });
+      assert.deepEqual(asked, ['AGORABENCH_UNIT_UNSET_KEY']);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('gives failed slots another round with --retry-failed, keeping the earlier reasons', async () => {
     const bad = await startFakeServer({ faultRate: 1, faults: ['malformed'] });
     try {
