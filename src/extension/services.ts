@@ -1,6 +1,6 @@
 // The one services object every feature receives: created once in activate, no hidden singletons.
 import * as vscode from 'vscode';
-import { BrowseClient } from '../core';
+import { BrowseClient } from '../core/browse/browseClient';
 import { ConfigDiagnostics } from './config/configDiagnostics';
 import { InstancesPanels } from './instances/instancesPanels';
 import { RunRegistry } from './jobs/jobRegistry';

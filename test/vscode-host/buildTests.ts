@@ -8,8 +8,10 @@ import * as path from 'node:path';
 export const ROOT = path.resolve(__dirname, '../..');
 export const OUT = path.join(ROOT, 'out');
 
-export const SUITES = ['main', 'restricted', 'restore', 'vsix'] as const;
+export const SUITES = ['main', 'restricted', 'restore', 'vsix', 'bench'] as const;
 export type SuiteName = (typeof SUITES)[number];
+/** What `npm run test:integration` runs without suite names: `bench` (activation time, for `npm run bench:activation`) only when asked. */
+export const DEFAULT_SUITES: readonly SuiteName[] = SUITES.filter((s) => s !== 'bench');
 
 /** out/integration/<suite>/index.js: the module passed as extensionTestsPath. */
 export function suiteEntry(suite: SuiteName): string {

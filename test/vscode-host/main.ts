@@ -1,10 +1,11 @@
 // `npm run test:integration`: installs the VS Code host when missing, bundles the suites and runs
 // them in a real extension host. Prints one `N passed, N failed` line; exit code 1 on any failure.
-//   tsx test/vscode-host/main.ts [main] [restricted] [vsix] [--package] [--keep] [--verbose] [--json FILE]
+//   tsx test/vscode-host/main.ts [main] [restricted] [restore] [vsix] [bench] [--package] [--keep] [--verbose] [--json FILE]
+// Without suite names: every suite but `bench` (see DEFAULT_SUITES).
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, SUITES, buildHostTests, type SuiteName } from './buildTests';
+import { DEFAULT_SUITES, ROOT, SUITES, buildHostTests, type SuiteName } from './buildTests';
 import { serverMain } from './hostPaths';
 import { runHostSuite, type SuiteRun } from './runHostSuite';
 
@@ -14,7 +15,7 @@ async function main(): Promise<number> {
   const jsonAt = argv.indexOf('--json');
   const jsonOut = jsonAt >= 0 ? argv[jsonAt + 1] : undefined;
   const asked = argv.filter((a): a is SuiteName => (SUITES as readonly string[]).includes(a));
-  const suites: SuiteName[] = asked.length ? asked : [...SUITES];
+  const suites: SuiteName[] = asked.length ? asked : [...DEFAULT_SUITES];
 
   if (!fs.existsSync(serverMain())) execFileSync(path.join(ROOT, 'test', 'vscode-host', 'install.sh'), { stdio: 'inherit' });
   await buildHostTests();

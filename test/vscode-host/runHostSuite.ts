@@ -8,7 +8,7 @@ import { runTests } from '@vscode/test-electron';
 import { RESULTS_ENV, type SuiteResults } from '../integration/support/suiteResults';
 import { ROOT, shimPath, suiteEntry, type SuiteName } from './buildTests';
 import { hostNode, serverMain } from './hostPaths';
-import { createWorkspace } from './workspace';
+import { createBareWorkspace, createWorkspace } from './workspace';
 
 export interface SuiteRun extends SuiteResults {
   suite: SuiteName;
@@ -23,6 +23,8 @@ export interface SuiteRunOptions {
   verbose?: boolean;
   /** Keep the run folder (workspace, profile, snapshots) even when the suite passes. */
   keep?: boolean;
+  /** More environment for the extension host (e.g. where the `bench` suite writes its figures). */
+  env?: Record<string, string>;
 }
 
 /** The env var that sends extension host snapshots' requests to the driver (see driver.ts). */
@@ -31,7 +33,8 @@ export const SNAP_ENV = 'VSHOST_SNAP_DIR';
 export async function runHostSuite(suite: SuiteName, o: SuiteRunOptions = {}): Promise<SuiteRun> {
   const t0 = Date.now();
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `agorabench-host-${suite}-`));
-  const ws = createWorkspace(path.join(runDir, 'ws'));
+  // the bench suite times the extension's first activation, so its folder must not activate it
+  const ws = (suite === 'bench' ? createBareWorkspace : createWorkspace)(path.join(runDir, 'ws'));
   const userDataDir = path.join(runDir, 'user');
   const extensionsDir = path.join(runDir, 'extensions');
   const resultsFile = path.join(runDir, 'results.json');
@@ -56,6 +59,7 @@ export async function runHostSuite(suite: SuiteName, o: SuiteRunOptions = {}): P
         VSHOST_WORKSPACE_TRUST: suite === 'restricted' ? '1' : '0',
         VSHOST_VERBOSE: o.verbose ? '1' : '0',
         [RESULTS_ENV]: resultsFile,
+        ...o.env,
       },
     });
   } catch (e) {

@@ -1,5 +1,6 @@
 // The folder the test host opens: one valid config (so `workspaceContains:**/*.agorabench.json`
-// activates the extension) and a small seed file that test configs can point at.
+// activates the extension) and a small seed file that test configs can point at; for the `bench`
+// suite, a folder with no config at all, so that nothing activates the extension before the test does.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -20,5 +21,12 @@ export function createWorkspace(dir: string): string {
     settings: [{ setting: 'instance_generation.math', seeds: 'seeds/math.jsonl', instances: 2 }],
   };
   fs.writeFileSync(path.join(dir, 'smoke.agorabench.json'), JSON.stringify(smoke, null, 2) + '\n');
+  return dir;
+}
+
+/** A folder with one plain file and no *.agorabench.json: the extension stays inactive until asked. */
+export function createBareWorkspace(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'README.md'), '# A folder without an AgoraBench config\n');
   return dir;
 }
