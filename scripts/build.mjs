@@ -4,6 +4,7 @@
 // src/core, loaded on first use): see engineSplit.mjs.
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { ENGINE_FILE, engineSplit } from './engineSplit.mjs';
 
@@ -43,10 +44,32 @@ const oneVscode = {
     build.onLoad({ filter: /.*/, namespace: 'one-vscode' }, () => ({ contents: 'export * from "vscode";', loader: 'js' }));
   },
 };
+/**
+ * Large libraries several bundles use (the CLI, the job worker, the extension's engine): each is
+ * one bundle of its own in dist/vendor/, which the others require by relative path, instead of a
+ * copy in each (the tokenizer alone is 3 MB). The code requires them lazily, CommonJS to CommonJS.
+ */
+const VENDOR = {
+  'llama3-tokenizer-js/bundle/commonjs-llama3-tokenizer-with-baked-data.cjs': 'llama3-tokenizer',
+  'js-tiktoken/lite': 'tiktoken-lite',
+  'js-tiktoken/ranks/cl100k_base': 'tiktoken-cl100k',
+  mathjs: 'mathjs',
+};
+const vendorFilter = new RegExp(`^(${Object.keys(VENDOR).map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+const shared = {
+  name: 'shared-vendor',
+  setup(build) {
+    build.onResolve({ filter: vendorFilter }, (args) => ({ path: `./vendor/${VENDOR[args.path]}.js`, external: true }));
+  },
+};
+const require = createRequire(import.meta.url);
+const vendorBuilds = Object.entries(VENDOR).map(([spec, name]) => ({ ...node, entryPoints: [require.resolve(spec)], outfile: path.join(dist, 'vendor', `${name}.js`) }));
+node.plugins = [shared];
+
 const shellOptions = { ...node, entryPoints: [path.join(root, 'src/extension/extension.ts')], outfile: path.join(dist, 'extension.js'), plugins: [oneVscode] };
 // activate() creates the browse client (its worker thread starts on the first request): the shell bundles that module itself
 const split = engineSplit(root, shellOptions, ['src/core/browse/browseClient.ts']);
-const shell = { ...shellOptions, plugins: [split.plugin, oneVscode] };
+const shell = { ...shellOptions, plugins: [split.plugin, oneVscode, shared] };
 /** The engine's build, for what the shell's last build reads from src/core. */
 const engine = () => ({ ...node, stdin: split.engineEntry(), outfile: path.join(dist, ENGINE_FILE) });
 
@@ -57,6 +80,7 @@ const builds = [
   // the extension's jobs (run, evaluate, metrics) run in this worker thread, off the extension host's main thread
   { ...node, entryPoints: [path.join(root, 'src/core/threads/jobWorker.ts')], outfile: path.join(dist, 'jobWorker.js') },
   { ...node, entryPoints: [path.join(root, 'src/extension/pgr/pgrWorker.ts')], outfile: path.join(dist, 'pgrWorker.js') },
+  ...vendorBuilds,
   ...panels.map((p) => ({
     bundle: true,
     platform: 'browser',

@@ -1,5 +1,4 @@
-import { Tiktoken } from 'js-tiktoken/lite';
-import cl100k from 'js-tiktoken/ranks/cl100k_base';
+import type { Tiktoken, TiktokenBPE } from 'js-tiktoken/lite';
 import { llama3ChatText, PAPER_LENGTH_CHECK_SYSTEM, STUDENT_SYSTEM_PROMPT } from './chatFormat';
 
 let cl100kEncoder: Tiktoken | undefined;
@@ -10,7 +9,14 @@ let cl100kEncoder: Tiktoken | undefined;
  * student's own tokenizer (`llama3Tokens`).
  */
 export function estimateTokens(text: string): number {
-  cl100kEncoder ??= new Tiktoken(cl100k);
+  if (!cl100kEncoder) {
+    // required on first use: its ranks are ~1 MB of text that most jobs never need
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { Tiktoken: Encoder } = require('js-tiktoken/lite') as typeof import('js-tiktoken/lite');
+    const ranks = require('js-tiktoken/ranks/cl100k_base') as TiktokenBPE;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    cl100kEncoder = new Encoder(ranks);
+  }
   return cl100kEncoder.encode(text, [], []).length;
 }
 

@@ -31,7 +31,8 @@ export class ConfigDiagnostics implements vscode.Disposable {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** The newest check of each file: an older one that ends later is dropped. */
   private readonly latest = new Map<string, number>();
-  private readonly rows = new SeedRowCounter();
+  /** Made on the first check, not at activation: it lives in the engine bundle, loaded on first use. */
+  private rows: SeedRowCounter | undefined;
   /** Whether a key is set, per env var name, until a key changes (not asked of SecretStorage at every keystroke). */
   private readonly hasKey = new Map<string, Promise<boolean>>();
   private checks = 0;
@@ -126,7 +127,7 @@ export class ConfigDiagnostics implements vscode.Disposable {
     this.latest.set(file, n);
     let result: Awaited<ReturnType<typeof checkConfig>>;
     try {
-      result = await checkConfig(file, text, { hasKey: (v) => this.keyIsSet(v), rows: this.rows });
+      result = await checkConfig(file, text, { hasKey: (v) => this.keyIsSet(v), rows: (this.rows ??= new SeedRowCounter()) });
     } catch {
       // an unexpected failure must not get in the way of editing; commands report it when they load the config
       return;

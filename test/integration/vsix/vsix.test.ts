@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Results } from '../../../src/core';
 import type { OpenInstancesResult } from '../../../src/extension/instances/openInstancesCommand';
+import type { EstimateResult } from '../../../src/extension/run/estimateCommand';
 import type { RunOutcome } from '../../../src/extension/run/runOutcome';
 import { startFakeServer } from '../../fake-server';
 import { activeExtension, writeFakeConfig } from '../support/fixtures';
@@ -33,8 +34,22 @@ describe('installed .vsix', () => {
       assert.equal(opened?.datasetId, datasetId);
       const first = rows[0]?.instruction.replace(/\s+/g, ' ').trim().slice(0, 40) ?? '';
       await waitForWebviewText('vsix-instances', (t) => t.includes(first));
+      // the cost estimate counts tokens with the shared tokenizer bundle (dist/vendor/)
+      const estimate = await vscode.commands.executeCommand<EstimateResult>('agorabench.estimateCost', { configFile: file });
+      assert.ok((estimate?.estimate.datasets[0]?.inputTokens ?? 0) > 0, JSON.stringify(estimate?.estimate));
     } finally {
       await server.close();
     }
+  });
+
+  it('ships the large libraries once, as bundles every other bundle requires', async () => {
+    const ext = await activeExtension();
+    const vendor = (name: string) => path.join(ext.extensionPath, 'dist', 'vendor', `${name}.js`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { llama3Tokenizer } = require(vendor('llama3-tokenizer')) as { llama3Tokenizer: { encode(t: string, o: { bos: boolean; eos: boolean }): number[] } };
+    assert.ok(llama3Tokenizer.encode('Hello world', { bos: false, eos: false }).length >= 2);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mathjs = require(vendor('mathjs')) as { evaluate(e: string): number };
+    assert.equal(mathjs.evaluate('2 + 3 * 4'), 14);
   });
 });
