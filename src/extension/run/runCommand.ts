@@ -99,7 +99,11 @@ async function execute(services: Services, config: RunConfig, options: { only?: 
     if (choice === 'Retry Failed') void vscode.commands.executeCommand(RETRY_FAILED_COMMAND, { configFile: config.file, only: options.only });
     if (choice === 'Show Log') services.log.show();
   });
-  if (valid > 0) stepDone('results');
+  if (valid > 0) {
+    // answers came back: whatever reached the endpoints (a stored key, the environment, a keyless server) works
+    stepDone('key');
+    stepDone('results');
+  }
   return { status: 'finished', summary };
 }
 
