@@ -54,8 +54,8 @@ describe('VS Code experience', () => {
 
   it('shows a running job in the Jobs view and the status bar, and stops it from its item', async function () {
     this.timeout(90_000);
-    // answers take 3 s: the stopping phase lasts long enough to be seen
-    const slow = await startFakeServer({ latencyMs: 3000 });
+    // answers take 5 s: the stopping phase lasts long enough to be seen
+    const slow = await startFakeServer({ latencyMs: 5000 });
     try {
       const file = writeConfig('it-jobs.agorabench.json', {
         name: 'it-jobs',
@@ -70,7 +70,7 @@ describe('VS Code experience', () => {
       const resultsDir = (await jobs()).jobs[0]?.resultsDir;
       await vscode.commands.executeCommand('agorabench.openInstances', { resultsDir, datasetId: 'it-jobs__fake__instance_generation.math' });
       await waitForWebviewText('jobs-panel-running', (t) => t.includes('gpt-4o-mini · running'));
-      // right after an answer arrives the next requests have just been sent: Cancel then leaves them ~3 s in flight
+      // right after an answer arrives the next requests have just been sent: Cancel then leaves them ~5 s in flight
       const before = (await jobs()).jobs[0]?.done ?? 0;
       let state: JobsJson | undefined;
       await until(async () => ((state = await jobs()).jobs[0]?.done ?? 0) > before, 30_000, 'the job to make progress', 50);
@@ -93,7 +93,7 @@ describe('VS Code experience', () => {
       assert.equal(stopping?.phase, 'stopping');
       assert.match(stopping?.description ?? '', /^stopping… \d+ in flight · \d+\/300$/);
       assert.match((await jobs()).statusBar.text, /^\$\(debug-stop\) AgoraBench/);
-      await waitForWebviewText('jobs-panel-stopping', (t) => /gpt-4o-mini · stopping… \d+ in flight/.test(t), 2500);
+      await waitForWebviewText('jobs-panel-stopping', (t) => /gpt-4o-mini · stopping… \d+ in flight/.test(t), 4000);
       await vscode.commands.executeCommand('agorabench.jobs.focus');
       const outcome = finished(await running);
       assert.equal(outcome.summary.status, 'cancelled');
