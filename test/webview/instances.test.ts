@@ -679,6 +679,22 @@ describe('Instances webview v2 (chromium)', function () {
     assert.equal(await scrollTop(p), top);
   });
 
+  it('keeps the rows on screen while new metric columns are laid out (no empty frame)', async () => {
+    const { p, host } = await start();
+    await until('the metric columns', async () => (await text(p, '#grid .row.head')).includes('quality'));
+    // after every batch of DOM changes (microtasks, before the next paint): how many rows the grid shows
+    await js(p, `window.__fewest = Infinity; new MutationObserver(() => { window.__fewest = Math.min(window.__fewest, document.querySelectorAll('#grid-body .row').length); }).observe(document.getElementById('grid'), { childList: true, subtree: true })`);
+    const titles = () => js<string>(p, `[...document.querySelectorAll('#grid .row.head [title]')].map((e) => e.getAttribute('title')).join('|')`);
+    const before = await titles();
+    const from = host.requests.length;
+    // more rows change the columns' counts: the table lays its columns out again
+    await host.grow(10);
+    await until('the new columns', () => host.of('columns', from).length > 0);
+    await until('the new counts in the header', async () => (await titles()) !== before);
+    const fewest = await js<number>(p, 'window.__fewest');
+    assert.ok(fewest > 0 && Number.isFinite(fewest), `the grid showed ${fewest} rows at some point`);
+  });
+
   it('reveals a slot from another panel (resetting a filter that hides it) and takes a scatter selection', async () => {
     const { p, host } = await start();
     await p.page.click('[data-status="failed"]');

@@ -90,8 +90,9 @@ export class VirtualTable {
     this.el.style.setProperty('--cols', cols.map((c) => c.width).join(' '));
     this.el.setAttribute('aria-colcount', String(cols.length));
     this.renderHead();
+    // the rows again at once, with their new cells: waiting for the next frame would show an empty grid for one
     this.clearRows();
-    this.schedule();
+    this.renderNow();
   }
 
   setSort(sort: SortView): void {
