@@ -6,7 +6,7 @@ import { errorMessage } from '../../core';
 import { DEFAULT_QUERY, MAX_SELECTED_SLOTS, parseWebviewMessage, type AnnotateTarget, type AnnotationLabel, type FilterView, type HostMessage, type InstancesRequests, type RequestMethod, type RowsResult, type WebviewMessage } from '../../protocol/instancesProtocol';
 import { renderWebview } from '../webview/webviewPanelHtml';
 import type { DatasetSource } from './datasetSource';
-import { StoreWatcher } from './storeWatcher';
+import { StoreWatcher, refreshDelayMs } from './storeWatcher';
 
 export const INSTANCES_VIEW_TYPE = 'agorabench.instances';
 /** Rows the webview asks for at a time. */
@@ -19,6 +19,8 @@ export class InstancesPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposed = new vscode.EventEmitter<void>();
   private watcher: StoreWatcher | undefined;
+  /** The store was dropped for a refresh: the next rows query reads it again (and tells what that costs). */
+  private reloading = false;
   private isDisposed = false;
   private ready = false;
   /** The first page, read while the webview loads (used by the first `init` only). */
@@ -101,8 +103,16 @@ export class InstancesPanel implements vscode.Disposable {
 
   private async answer(msg: Extract<WebviewMessage, { type: 'request' }>): Promise<InstancesRequests[RequestMethod]['result']> {
     switch (msg.method) {
-      case 'rows':
-        return this.source.rows(msg.params.query, msg.params.offset, msg.params.limit);
+      case 'rows': {
+        const t0 = Date.now();
+        const rows = await this.source.rows(msg.params.query, msg.params.offset, msg.params.limit);
+        // the first query after a refresh read the store again: pace the next refreshes by what that cost
+        if (this.reloading) {
+          this.reloading = false;
+          this.watcher?.setDelay(refreshDelayMs(Date.now() - t0));
+        }
+        return rows;
+      }
       case 'detail':
         return this.source.detail(msg.params.slot);
       case 'indexOf':
@@ -179,7 +189,10 @@ export class InstancesPanel implements vscode.Disposable {
   private async refresh(annotationsOnly = false): Promise<void> {
     try {
       if (annotationsOnly) await this.source.annotationsChanged();
-      else await this.source.invalidate();
+      else {
+        await this.source.invalidate();
+        this.reloading = true;
+      }
       // a hidden webview is torn down and says `ready` again when shown, so it needs no message
       if (this.isDisposed || !this.panel.visible || !this.ready) return;
       await this.post({ type: 'datasetChanged', dataset: await this.source.dataset() });

@@ -1,6 +1,6 @@
 // Tells a panel that a dataset store changed on disk (a run appends to its journal and
 // checkpoints its database) or only its annotations did, throttled so a busy run refreshes the
-// panel about once a second.
+// panel about once a second — or less often when reading the store again costs more (`setDelay`).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 
@@ -15,7 +15,7 @@ export class StoreWatcher implements vscode.Disposable {
     resultsDir: string,
     storeRelDir: string,
     private readonly onChange: (annotationsOnly: boolean) => void,
-    private readonly delayMs = 750,
+    private delayMs = 750,
   ) {
     const rel = storeRelDir.split(path.sep).join('/');
     this.watcher = vscode.workspace.createFileSystemWatcher(
@@ -27,6 +27,11 @@ export class StoreWatcher implements vscode.Disposable {
     };
     this.watcher.onDidChange(fire);
     this.watcher.onDidCreate(fire);
+  }
+
+  /** The pause between two refreshes from now on. */
+  setDelay(ms: number): void {
+    this.delayMs = ms;
   }
 
   private schedule(): void {
@@ -42,4 +47,13 @@ export class StoreWatcher implements vscode.Disposable {
     if (this.timer) clearTimeout(this.timer);
     this.watcher.dispose();
   }
+}
+
+/**
+ * How long to wait between refreshes during a run, given what the last reload of the store took:
+ * at most 1/20 of the time spent reloading (a 100K store takes ~0.4 s to read again: every 8 s),
+ * at least once a second, at most every 30 s.
+ */
+export function refreshDelayMs(lastReloadMs: number): number {
+  return Math.min(30_000, Math.max(1000, Math.round(20 * lastReloadMs)));
 }
