@@ -12,6 +12,9 @@ const KIND_LABEL: Record<JobKind, string> = { generation: 'Generation', metrics:
 /** Progress arrives every 250 ms per job: the view and the status bar are redrawn at most this often. */
 const REDRAW_MS = 500;
 
+/** Which jobs there are and their phases: a change is shown at once. */
+const phases = (jobs: readonly JobState[]): string => jobs.map((j) => `${j.id}:${j.phase}`).join(',');
+
 type JobNode = { job: JobState } | { job: JobState; dataset: { id: string; done: number; target: number } };
 
 /** "42/60 · $0.0123 · 4 in flight", "stopping… 3 in flight · 42/60", "starting…". */
@@ -36,7 +39,12 @@ export function statusText(jobs: readonly JobState[]): { text: string; tooltip: 
   const spend = jobs.reduce((n, j) => n + (j.costUsd ?? 0), 0);
   const unknown = jobs.some((j) => j.costUnknown) ? (jobs.every((j) => j.costUnknown === 'all') ? 'all' : 'some') : undefined;
   const stopping = jobs.every((j) => j.phase === 'stopping');
-  const parts = [jobs.length > 1 ? `${jobs.length} jobs` : KIND_LABEL[jobs[0]?.kind ?? 'generation'].toLowerCase(), total ? `${done}/${total}` : undefined, spend || unknown ? formatUsd(spend, unknown) : undefined];
+  const what = jobs.length > 1 ? `${jobs.length} jobs` : KIND_LABEL[jobs[0]?.kind ?? 'generation'].toLowerCase();
+  const parts = [
+    stopping ? `${what} ${stoppingMessage(jobs.reduce((n, j) => n + (j.inFlight ?? 0), 0))}` : what,
+    total ? `${done}/${total}` : undefined,
+    spend || unknown ? formatUsd(spend, unknown) : undefined,
+  ];
   return {
     text: `$(${stopping ? 'debug-stop' : 'sync~spin'}) AgoraBench: ${parts.filter(Boolean).join(' · ')}`,
     tooltip: `${jobs.map((j) => `${jobLabel(j)}: ${jobDescription(j)}`).join('\n')}\n\nClick to show the Jobs view.`,
@@ -49,7 +57,9 @@ export class JobsProvider implements vscode.TreeDataProvider<JobNode>, vscode.Di
   private readonly statusBar = vscode.window.createStatusBarItem('agorabench.jobs', vscode.StatusBarAlignment.Left, 50);
   private readonly sub: vscode.Disposable;
   private timer: NodeJS.Timeout | undefined;
-  private lastRunning = false;
+  private shown = false;
+  /** Which jobs there were, in which phase, at the last redraw. */
+  private lastPhases = '';
 
   constructor(private readonly registry: RunRegistry) {
     this.statusBar.name = 'AgoraBench Jobs';
@@ -57,10 +67,9 @@ export class JobsProvider implements vscode.TreeDataProvider<JobNode>, vscode.Di
     this.sub = registry.onDidChange(() => this.schedule());
   }
 
-  /** A job's start and end show at once; progress in between at most every REDRAW_MS. */
+  /** A job's start, end and phase (Cancel → stopping) show at once; progress in between at most every REDRAW_MS. */
   private schedule(): void {
-    const running = this.registry.jobs().length > 0;
-    if (running !== this.lastRunning) return this.redraw();
+    if (phases(this.registry.jobs()) !== this.lastPhases) return this.redraw();
     this.timer ??= setTimeout(() => this.redraw(), REDRAW_MS);
   }
 
@@ -68,21 +77,22 @@ export class JobsProvider implements vscode.TreeDataProvider<JobNode>, vscode.Di
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const jobs = this.registry.jobs();
-    this.lastRunning = jobs.length > 0;
-    void vscode.commands.executeCommand('setContext', JOBS_RUNNING_CONTEXT, this.lastRunning);
+    this.lastPhases = phases(jobs);
+    void vscode.commands.executeCommand('setContext', JOBS_RUNNING_CONTEXT, jobs.length > 0);
     const status = statusText(jobs);
     if (status) {
       this.statusBar.text = status.text;
       this.statusBar.tooltip = status.tooltip;
       this.statusBar.show();
     } else this.statusBar.hide();
+    this.shown = status !== undefined;
     this.emitter.fire(undefined);
   }
 
-  /** Tests: what the status bar shows now. */
+  /** Tests: what the status bar item shows now (as last drawn, not as it would be). */
   statusBarJson(): { visible: boolean; text: string; tooltip: string; command: string } {
-    const status = statusText(this.registry.jobs());
-    return { visible: Boolean(status), text: status?.text ?? '', tooltip: status?.tooltip ?? '', command: String(this.statusBar.command) };
+    const tooltip = this.statusBar.tooltip;
+    return { visible: this.shown, text: this.shown ? this.statusBar.text : '', tooltip: typeof tooltip === 'string' ? tooltip : '', command: String(this.statusBar.command) };
   }
 
   getChildren(node?: JobNode): JobNode[] {

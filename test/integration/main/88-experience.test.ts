@@ -66,6 +66,7 @@ describe('VS Code experience', () => {
       await vscode.workspace.openTextDocument(vscode.Uri.file(file));
       const running = vscode.commands.executeCommand<RunOutcome>('agorabench.run', file);
       await until(async () => (await jobs()).jobs[0]?.total === 300, 30_000, 'the run to start');
+      await vscode.commands.executeCommand('agorabench.jobs.focus');
       // the dataset's Instances panel is open while the run writes it
       const resultsDir = (await jobs()).jobs[0]?.resultsDir;
       await vscode.commands.executeCommand('agorabench.openInstances', { resultsDir, datasetId: 'it-jobs__fake__instance_generation.math' });
@@ -92,9 +93,8 @@ describe('VS Code experience', () => {
       const stopping = (await jobs()).jobs[0];
       assert.equal(stopping?.phase, 'stopping');
       assert.match(stopping?.description ?? '', /^stopping… \d+ in flight · \d+\/300$/);
-      assert.match((await jobs()).statusBar.text, /^\$\(debug-stop\) AgoraBench/);
+      assert.match((await jobs()).statusBar.text, /^\$\(debug-stop\) AgoraBench: generation stopping… \d+ in flight · \d+\/300/);
       await waitForWebviewText('jobs-panel-stopping', (t) => /gpt-4o-mini · stopping… \d+ in flight/.test(t), 4000);
-      await vscode.commands.executeCommand('agorabench.jobs.focus');
       const outcome = finished(await running);
       assert.equal(outcome.summary.status, 'cancelled');
       const after = await jobs();
