@@ -17,6 +17,9 @@ export class DatasetNotFoundError extends Error {
   }
 }
 
+/** What a job in progress knows of a dataset before the index does. */
+export type LiveDataset = Partial<Pick<DatasetView, 'status' | 'valid' | 'failed' | 'costUsd'>>;
+
 export function datasetKind(row: Pick<DatasetRow, 'id' | 'setting'>): DatasetView['kind'] {
   if (/^(instance_generation|response_generation|quality_enhancement)\./.test(row.setting)) return 'generation';
   return row.id.includes('__eval__') ? 'evaluation' : 'other';
@@ -26,14 +29,15 @@ export class DatasetSource {
   private row: DatasetRow | undefined;
 
   /**
-   * `liveStatus`: what a job in progress says of the dataset's run ("stopping… 3 in flight" once
-   * Cancel was asked for), shown instead of the index's status until the index catches up.
+   * `live`: what a job in progress says of the dataset — its counts as the engine has them (the
+   * index is written every few seconds) and "stopping… 3 in flight" once Cancel was asked for —
+   * shown instead of the index's until the index catches up.
    */
   constructor(
     private readonly results: Results,
     readonly datasetId: string,
     private readonly client: BrowseClient,
-    private readonly liveStatus: (resultsDir: string, run: string) => string | undefined = () => undefined,
+    private readonly live: (resultsDir: string, run: string, datasetId: string) => LiveDataset | undefined = () => undefined,
   ) {}
 
   get resultsDir(): string {
@@ -46,8 +50,8 @@ export class DatasetSource {
    */
   async dataset(): Promise<DatasetView> {
     const row = await this.indexRow();
-    const status = this.liveStatus(this.results.dir, row.run) ?? row.status;
-    return { id: row.id, run: row.run, generator: row.generator, model: row.model, setting: row.setting, status, target: row.target, valid: row.valid, failed: row.failed, costUsd: row.costUsd, kind: datasetKind(row) };
+    const live = this.live(this.results.dir, row.run, row.id);
+    return { id: row.id, run: row.run, generator: row.generator, model: row.model, setting: row.setting, status: row.status, target: row.target, valid: row.valid, failed: row.failed, costUsd: row.costUsd, kind: datasetKind(row), ...live };
   }
 
   /** Folder of the dataset's store relative to the results directory, for watching. */

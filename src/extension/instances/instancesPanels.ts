@@ -8,7 +8,7 @@ import { stoppingMessage } from '../run/progressReporter';
 import { Results, type BrowseClient } from '../../core';
 import type { InstancesPanelState } from '../../protocol/instancesProtocol';
 import { webviewOptions } from '../webview/webviewPanelHtml';
-import { DatasetSource } from './datasetSource';
+import { DatasetSource, type LiveDataset } from './datasetSource';
 import { INSTANCES_VIEW_TYPE, InstancesPanel } from './instancesPanel';
 
 export class InstancesPanels implements vscode.Disposable {
@@ -40,10 +40,13 @@ export class InstancesPanels implements vscode.Disposable {
       .sort();
   }
 
-  /** "stopping… N in flight" while the generation job writing this run is being stopped. */
-  private liveStatus = (resultsDir: string, run: string): string | undefined => {
-    const job = this.runs.jobs().find((j) => j.kind === 'generation' && j.phase === 'stopping' && j.run === run && path.resolve(j.resultsDir ?? '') === path.resolve(resultsDir));
-    return job ? stoppingMessage(job.inFlight ?? 0) : undefined;
+  /** The generation job writing this run: its counts of the dataset, and "stopping… N in flight" once it is being stopped. */
+  private live = (resultsDir: string, run: string, datasetId: string): LiveDataset | undefined => {
+    const job = this.runs.jobs().find((j) => j.kind === 'generation' && j.run === run && path.resolve(j.resultsDir ?? '') === path.resolve(resultsDir));
+    if (!job) return undefined;
+    const d = job.datasets?.find((x) => x.id === datasetId);
+    const counts = d?.valid !== undefined ? { valid: d.valid, failed: d.failed ?? 0, costUsd: d.costUsd ?? 0 } : {};
+    return { ...counts, ...(job.phase === 'stopping' ? { status: stoppingMessage(job.inFlight ?? 0) } : {}) };
   };
 
   /** Shows a dataset beside the active editor; returns the panel's id. */
@@ -76,7 +79,7 @@ export class InstancesPanels implements vscode.Disposable {
   }
 
   private adopt(id: string, panel: vscode.WebviewPanel, resultsDir: string, datasetId: string): void {
-    const controller = new InstancesPanel(panel, new DatasetSource(new Results(resultsDir), datasetId, this.client, this.liveStatus), this.extensionUri, this.log);
+    const controller = new InstancesPanel(panel, new DatasetSource(new Results(resultsDir), datasetId, this.client, this.live), this.extensionUri, this.log);
     this.panels.set(id, controller);
     controller.onDidDispose(() => {
       if (this.panels.get(id) === controller) this.panels.delete(id);

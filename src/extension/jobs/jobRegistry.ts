@@ -27,8 +27,8 @@ export interface JobState {
   inFlight?: number;
   /** Short free text (training: "2 running, 1 succeeded"). */
   message?: string;
-  /** Per dataset progress (generation): id, done, target. */
-  datasets?: { id: string; done: number; target: number }[];
+  /** Per dataset progress (generation): id, done, target; valid, failed and spend once the engine reported them. */
+  datasets?: { id: string; done: number; target: number; valid?: number; failed?: number; costUsd?: number }[];
   resultsDir?: string;
   run?: string;
 }

@@ -180,7 +180,7 @@ function jobFollower(control: RunControl): (e: RunEvent) => void {
         costUsd: e.costUsd,
         costUnknown: priceUnknown(models.values(), unpriced),
         inFlight: e.requestsInFlight,
-        datasets: e.datasets.map((d) => ({ id: d.datasetId, done: d.valid + d.failed, target: d.target })),
+        datasets: e.datasets.map((d) => ({ id: d.datasetId, done: d.valid + d.failed, target: d.target, valid: d.valid, failed: d.failed, costUsd: d.costUsd })),
       });
     }
   };
