@@ -57,6 +57,7 @@ export class JobsProvider implements vscode.TreeDataProvider<JobNode>, vscode.Di
   private readonly statusBar = vscode.window.createStatusBarItem('agorabench.jobs', vscode.StatusBarAlignment.Left, 50);
   private readonly sub: vscode.Disposable;
   private timer: NodeJS.Timeout | undefined;
+  /** Whether any job runs, as last drawn (the status bar item is shown then). */
   private shown = false;
   /** Which jobs there were, in which phase, at the last redraw. */
   private lastPhases = '';
@@ -78,13 +79,14 @@ export class JobsProvider implements vscode.TreeDataProvider<JobNode>, vscode.Di
     this.timer = undefined;
     const jobs = this.registry.jobs();
     this.lastPhases = phases(jobs);
-    void vscode.commands.executeCommand('setContext', JOBS_RUNNING_CONTEXT, jobs.length > 0);
     const status = statusText(jobs);
     if (status) {
       this.statusBar.text = status.text;
       this.statusBar.tooltip = status.tooltip;
       this.statusBar.show();
     } else this.statusBar.hide();
+    // a context key is a round trip to the workbench: set when it changes, not at every progress redraw
+    if ((status !== undefined) !== this.shown) void vscode.commands.executeCommand('setContext', JOBS_RUNNING_CONTEXT, status !== undefined);
     this.shown = status !== undefined;
     this.emitter.fire(undefined);
   }

@@ -84,8 +84,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   readonly onDidChangeTreeData = this.changed.event;
   private configs: Promise<ConfigNode[]> | undefined;
   private readonly snapshots = new Map<string, Promise<ResultsSnapshot>>();
-  /** PGR per config file, until its results folder changes. */
-  private readonly pgr = new Map<string, Promise<PgrDataView | undefined>>();
+  /** PGR per config file (with the results folder it reads), until that folder changes. */
+  private readonly pgr = new Map<string, { resultsDir: string; data: Promise<PgrDataView | undefined> }>();
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
@@ -104,9 +104,10 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
         this.pgr.clear();
       }
       if (scope.resultsDir) {
-        this.snapshots.delete(path.resolve(scope.resultsDir));
-        // new scores or datasets change the PGR of the configs writing there
-        this.pgr.clear();
+        const dir = path.resolve(scope.resultsDir);
+        this.snapshots.delete(dir);
+        // new scores or datasets change the PGR of the configs writing there (a run elsewhere does not)
+        for (const [file, p] of this.pgr) if (p.resultsDir === dir) this.pgr.delete(file);
       }
     }
     this.changed.fire(undefined);
@@ -249,16 +250,17 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     if (!snap.evaluations.get(node.run)?.length) return undefined;
     let pgr = this.pgr.get(node.configFile);
     if (!pgr) {
-      pgr = source(node.configFile).then(
-        (data) => (data.run === node.run ? data : undefined),
+      const data = source(node.configFile).then(
+        (d) => (d.run === node.run ? d : undefined),
         (e: unknown) => {
           this.log.warn(`Runs view: no PGR for ${node.configFile}: ${errorMessage(e)}`);
           return undefined;
         },
       );
+      pgr = { resultsDir: path.resolve(node.resultsDir), data };
       this.pgr.set(node.configFile, pgr);
     }
-    const data = await pgr;
+    const data = await pgr.data;
     return data?.run === node.run ? data : undefined;
   }
 
